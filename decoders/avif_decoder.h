@@ -1,0 +1,9 @@
+#pragma once
+
+#include "decoders/decoder.h"
+
+namespace preflight {
+
+const Decoder& avif_decoder();
+
+}  // namespace preflight
