@@ -29,9 +29,11 @@ bool has_any(const std::vector<std::string_view>& brands, std::initializer_list<
 // ftyp box (a size, "ftyp", and a list of 4-byte brands) is read here.
 std::optional<BmffFamily> classify_bmff(ByteView bytes) {
   if (bytes.size() < 16 || brand_at(bytes, 4) != "ftyp") return std::nullopt;
-  const std::size_t box_size = std::min<std::size_t>(read_be32(bytes, 0), std::min<std::size_t>(bytes.size(), 4096));
+  const std::size_t box_size =
+      std::min<std::size_t>(read_be32(bytes, 0), std::min<std::size_t>(bytes.size(), 4096));
   std::vector<std::string_view> brands = {brand_at(bytes, 8)};
-  for (std::size_t offset = 16; offset + 4 <= box_size; offset += 4) brands.push_back(brand_at(bytes, offset));
+  for (std::size_t offset = 16; offset + 4 <= box_size; offset += 4)
+    brands.push_back(brand_at(bytes, offset));
 
   if (has_any(brands, {"avif", "avis"})) return BmffFamily{Format::Avif, {}};
   if (has_any(brands, {"heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", "mif2", "miaf"})) {

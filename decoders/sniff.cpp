@@ -39,8 +39,8 @@ constexpr Signature kSignatures[] = {
     {0, "\x00\x00\x01\x00"sv, Format::Ico, {}},
     {0, "\x00\x00\x02\x00"sv, std::nullopt, "cur"},
     {0, "II\x1A\x00\x00\x00HEAPCCDR"sv, Format::Raw, {}},  // Canon CRW
-    {0, "FUJIFILMCCD-RAW"sv, Format::Raw, {}},              // Fuji RAF
-    {0, "IIRO\x08\x00\x00\x00"sv, Format::Raw, {}},         // Olympus ORF
+    {0, "FUJIFILMCCD-RAW"sv, Format::Raw, {}},             // Fuji RAF
+    {0, "IIRO\x08\x00\x00\x00"sv, Format::Raw, {}},        // Olympus ORF
     {0, "IIRS\x08\x00\x00\x00"sv, Format::Raw, {}},
     {0, "MMOR\x00\x00\x00\x08"sv, Format::Raw, {}},
     {0, "IIU\x00"sv, Format::Raw, {}},  // Panasonic RW2
@@ -64,7 +64,10 @@ constexpr Signature kSignatures[] = {
     {0, "PK\x03\x04"sv, std::nullopt, "zip"},
     {0, "\x28\xB5\x2F\xFD"sv, std::nullopt, "zstd"},
     {0, "BZh"sv, std::nullopt, "bzip2"},
-    {0, "\xFD" "7zXZ\x00"sv, std::nullopt, "xz"},
+    {0,
+     "\xFD"
+     "7zXZ\x00"sv,
+     std::nullopt, "xz"},
 };
 
 bool matches(ByteView bytes, const Signature& signature) {
@@ -83,7 +86,8 @@ bool starts_with(ByteView bytes, std::string_view prefix) {
 // A BMP file header is "BM" followed by a DIB header whose size is one of the documented versions.
 bool is_bmp(ByteView bytes) {
   if (!starts_with(bytes, "BM") || bytes.size() < 18) return false;
-  const std::uint32_t dib_size = bytes[14] | bytes[15] << 8 | bytes[16] << 16 | std::uint32_t{bytes[17]} << 24;
+  const std::uint32_t dib_size =
+      bytes[14] | bytes[15] << 8 | bytes[16] << 16 | std::uint32_t{bytes[17]} << 24;
   constexpr std::array<std::uint32_t, 7> kDibSizes = {12, 16, 40, 52, 56, 64, 108};
   return dib_size == 124 || std::find(kDibSizes.begin(), kDibSizes.end(), dib_size) != kDibSizes.end();
 }
@@ -128,8 +132,10 @@ bool is_svg_text(std::string_view text) {
 bool looks_like_html(std::string_view text) {
   text = skip_space(text);
   std::string lowered(text.substr(0, 16));
-  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lowered.starts_with("<!doctype html") || lowered.starts_with("<html") || lowered.starts_with("<head");
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return lowered.starts_with("<!doctype html") || lowered.starts_with("<html") ||
+         lowered.starts_with("<head");
 }
 
 // Printable UTF-8 with ordinary whitespace: a text file (a URL list, a log, JSON...).

@@ -13,8 +13,8 @@ constexpr std::uint16_t kTagDngVersion = 50706;
 constexpr std::uint16_t kTypeAscii = 2;
 
 constexpr std::array<std::string_view, 17> kCameraMakers = {
-    "Canon", "NIKON", "SONY", "PENTAX", "RICOH", "OLYMPUS", "FUJIFILM", "Panasonic", "SAMSUNG",
-    "Leica", "LEICA", "Hasselblad", "Phase One", "Kodak", "EASTMAN KODAK", "Mamiya", "SIGMA"};
+    "Canon", "NIKON", "SONY",       "PENTAX",    "RICOH", "OLYMPUS",       "FUJIFILM", "Panasonic", "SAMSUNG",
+    "Leica", "LEICA", "Hasselblad", "Phase One", "Kodak", "EASTMAN KODAK", "Mamiya",   "SIGMA"};
 
 class Reader {
  public:
@@ -23,7 +23,8 @@ class Reader {
     return offset <= bytes_.size() && size <= bytes_.size() - offset;
   }
   std::uint16_t u16(std::size_t offset) const {
-    return little_endian_ ? bytes_[offset] | bytes_[offset + 1] << 8 : bytes_[offset] << 8 | bytes_[offset + 1];
+    return little_endian_ ? bytes_[offset] | bytes_[offset + 1] << 8
+                          : bytes_[offset] << 8 | bytes_[offset + 1];
   }
   std::uint32_t u32(std::size_t offset) const {
     return little_endian_ ? u16(offset) | std::uint32_t{u16(offset + 2)} << 16
