@@ -9,6 +9,7 @@ struct CommandResult {
   int exit_status = -1;
   std::string out;
   std::string err;
+  long peak_rss_kb = 0;  // the child's maximum resident set size
 };
 
 // Runs `argv` (no shell), waits for it and returns its exit status, stdout and stderr.
