@@ -166,11 +166,10 @@ std::vector<std::uint8_t> inflate_prefix(ByteView bytes) {
   stream.avail_in = static_cast<uInt>(std::min<std::size_t>(bytes.size(), 1u << 30));
   stream.next_out = out.data();
   stream.avail_out = static_cast<uInt>(out.size());
-  const int status = inflate(&stream, Z_SYNC_FLUSH);
-  const std::size_t produced = out.size() - stream.avail_out;
+  // What inflated before an error still tells what the content is (a damaged .svgz is still SVG).
+  inflate(&stream, Z_SYNC_FLUSH);
+  out.resize(out.size() - stream.avail_out);
   inflateEnd(&stream);
-  if (status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) return {};
-  out.resize(produced);
   return out;
 }
 

@@ -99,17 +99,17 @@ Verdict Checker::check(ByteView bytes, const CheckRequest& request) const {
     verdict.width = header.width;
     verdict.height = header.height;
     verdict.frames_total = header.frames_total;
-    if (auto rejection = check_dimensions(header, profile_)) return reject(verdict, *rejection);
-
     verdict.frames_sampled = format_is_sampled_animation(header.format)
                                  ? sample_frames(header.frames_total, frame_interval_, max_frames_)
                                  : std::vector<std::uint32_t>{header.primary_frame};
-    verdict.warnings = header_warnings(header, profile_);
+    if (auto warning = format_warning(header)) verdict.warnings.push_back(*warning);
+    if (auto rejection = check_dimensions(header, profile_)) return reject(verdict, *rejection);
+    if (auto warning = resolution_warning(header, profile_)) verdict.warnings.push_back(*warning);
     if (header.defect) return reject(verdict, Rejection{Reason::DecodeFailed, *header.defect, {}});
 
     const auto decode_start = Clock::now();
     const auto indices =
-        decode_scope_ == DecodeScope::All ? all_frames(header.frames_total) : verdict.frames_sampled;
+        decode_scope_ == DecodeScope::All ? all_frames(header.frames_total) : *verdict.frames_sampled;
     const DecodeStatus decoded = decoder.decode_frames(bytes, header, indices, decode_limits_);
     verdict.timing.decode_us = micros_since(decode_start);
     if (!decoded.ok()) return reject(verdict, decode_rejection(decoded.failure()));

@@ -83,13 +83,16 @@ std::optional<Rejection> check_dimensions(const ImageHeader& header, const Profi
   return std::nullopt;
 }
 
-std::vector<std::string> header_warnings(const ImageHeader& header, const Profile& profile) {
-  std::vector<std::string> warnings;
+std::optional<std::string> format_warning(const ImageHeader& header) {
+  if (header.format == Format::Avif && header.frames_total > 1) return "animation_ignored";
+  return std::nullopt;
+}
+
+std::optional<std::string> resolution_warning(const ImageHeader& header, const Profile& profile) {
   if (header.width < profile.recommended_min_width || header.height < profile.recommended_min_height) {
-    warnings.emplace_back("low_resolution");
+    return "low_resolution";
   }
-  if (header.format == Format::Avif && header.frames_total > 1) warnings.emplace_back("animation_ignored");
-  return warnings;
+  return std::nullopt;
 }
 
 }  // namespace preflight

@@ -30,7 +30,10 @@ std::optional<Rejection> check_format(const SniffResult& sniffed, const Profile&
 // R6–R8: minimum and maximum width/height, aspect ratio.
 std::optional<Rejection> check_dimensions(const ImageHeader& header, const Profile& profile);
 
-// W1 and format notes that do not reject: "low_resolution", "animation_ignored".
-std::vector<std::string> header_warnings(const ImageHeader& header, const Profile& profile);
+// A format note known as soon as the header is probed: "animation_ignored" for an AVIF sequence.
+std::optional<std::string> format_warning(const ImageHeader& header);
+
+// W1: "low_resolution" below the profile's recommended size (still accepted).
+std::optional<std::string> resolution_warning(const ImageHeader& header, const Profile& profile);
 
 }  // namespace preflight

@@ -35,7 +35,7 @@ struct Verdict {
   std::optional<std::uint32_t> width;
   std::optional<std::uint32_t> height;
   std::optional<std::uint32_t> frames_total;
-  std::vector<std::uint32_t> frames_sampled;
+  std::optional<std::vector<std::uint32_t>> frames_sampled;  // null until the header was probed
   std::optional<std::uint64_t> bytes;
   std::optional<bool> inline_ok;
   std::optional<std::string> sha256;

@@ -36,7 +36,7 @@ std::string verdict_to_json_line(const Verdict& verdict) {
   json["width"] = optional_value(verdict.width);
   json["height"] = optional_value(verdict.height);
   json["frames_total"] = optional_value(verdict.frames_total);
-  json["frames_sampled"] = verdict.frames_sampled;
+  json["frames_sampled"] = optional_value(verdict.frames_sampled);
   json["bytes"] = optional_value(verdict.bytes);
   json["inline_ok"] = optional_value(verdict.inline_ok);
   json["sha256"] = optional_value(verdict.sha256);

@@ -110,17 +110,15 @@ TEST(FormatRule, ProfileFormatListIsEnforced) {
 
 TEST(Warnings, LowResolutionBelow256OnEitherSide) {
   const Profile ims = shipped("tencent-ims");
-  EXPECT_EQ(header_warnings(header(255, 1000), ims), std::vector<std::string>{"low_resolution"});
-  EXPECT_EQ(header_warnings(header(1000, 255), ims), std::vector<std::string>{"low_resolution"});
-  EXPECT_TRUE(header_warnings(header(256, 256), ims).empty());
+  EXPECT_EQ(resolution_warning(header(255, 1000), ims), "low_resolution");
+  EXPECT_EQ(resolution_warning(header(1000, 255), ims), "low_resolution");
+  EXPECT_EQ(resolution_warning(header(256, 256), ims), std::nullopt);
 }
 
 TEST(Warnings, AvifSequenceIsCheckedOnItsFirstFrame) {
-  const Profile ims = shipped("tencent-ims");
-  EXPECT_EQ(header_warnings(header(300, 300, Format::Avif, 6), ims),
-            std::vector<std::string>{"animation_ignored"});
-  EXPECT_TRUE(header_warnings(header(300, 300, Format::Avif, 1), ims).empty());
-  EXPECT_TRUE(header_warnings(header(300, 300, Format::Gif, 6), ims).empty());
+  EXPECT_EQ(format_warning(header(300, 300, Format::Avif, 6)), "animation_ignored");
+  EXPECT_EQ(format_warning(header(300, 300, Format::Avif, 1)), std::nullopt);
+  EXPECT_EQ(format_warning(header(300, 300, Format::Gif, 6)), std::nullopt);
 }
 
 TEST(ReasonTable, EveryRuleHasItsSpecCode) {
