@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace preflight {
@@ -12,9 +13,10 @@ constexpr std::uint16_t kTagMake = 271;
 constexpr std::uint16_t kTagDngVersion = 50706;
 constexpr std::uint16_t kTypeAscii = 2;
 
-constexpr std::array<std::string_view, 17> kCameraMakers = {
-    "Canon", "NIKON", "SONY",       "PENTAX",    "RICOH", "OLYMPUS",       "FUJIFILM", "Panasonic", "SAMSUNG",
-    "Leica", "LEICA", "Hasselblad", "Phase One", "Kodak", "EASTMAN KODAK", "Mamiya",   "SIGMA"};
+// Lower-case prefixes of the Make tag of cameras that write TIFF-structured RAW files.
+constexpr std::array<std::string_view, 16> kCameraMakers = {
+    "canon",   "nikon", "sony",       "pentax",    "ricoh", "olympus",       "fujifilm", "panasonic",
+    "samsung", "leica", "hasselblad", "phase one", "kodak", "eastman kodak", "mamiya",   "sigma"};
 
 class Reader {
  public:
@@ -40,8 +42,11 @@ class Reader {
 };
 
 bool is_camera_maker(std::string_view make) {
+  std::string lowered(make.substr(0, 32));
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return std::any_of(kCameraMakers.begin(), kCameraMakers.end(),
-                     [&](std::string_view maker) { return make.starts_with(maker); });
+                     [&](std::string_view maker) { return lowered.starts_with(maker); });
 }
 
 }  // namespace

@@ -54,6 +54,7 @@ INSTANTIATE_TEST_SUITE_P(
         SniffCase{"II*\0\x08\0\0\0\0\0"s, Format::Tiff, ""},
         SniffCase{"MM\0*\0\0\0\x08\0\0"s, Format::Tiff, ""},
         SniffCase{tiff_with_make("NIKON CORPORATION"), Format::Raw, ""},
+        SniffCase{tiff_with_make("Eastman Kodak Company"), Format::Raw, ""},
         SniffCase{tiff_with_make("Acme Scanner"), Format::Tiff, ""},
         SniffCase{"II*\0\x10\0\0\0CR\x02\0\0\0\0\0"s, Format::Raw, ""},
         SniffCase{"II\x1A\0\0\0HEAPCCDR"s, Format::Raw, ""},
