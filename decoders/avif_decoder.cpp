@@ -32,11 +32,6 @@ avifCodecChoice preferred_codec() {
   return choice;
 }
 
-std::uint32_t clamp_to_u32(std::uint64_t value) {
-  return static_cast<std::uint32_t>(
-      std::min<std::uint64_t>(value, std::numeric_limits<std::uint32_t>::max()));
-}
-
 std::string detail_for(avifResult result) {
   switch (result) {
     case AVIF_RESULT_TRUNCATED_DATA:
@@ -101,7 +96,8 @@ void configure(avifDecoder& decoder, const DecodeLimits& limits) {
   decoder.codecChoice = preferred_codec();
   decoder.maxThreads = kDecoderThreads;
   decoder.imageDimensionLimit = std::max(limits.max_width, limits.max_height);
-  decoder.imageSizeLimit = std::max<std::uint32_t>(clamp_to_u32(limits.max_pixels), 1);  // 0 is reserved
+  // libavif 0.11 answers "not implemented" to a size limit above its default, and reserves 0.
+  decoder.imageSizeLimit = std::clamp<std::uint64_t>(limits.max_pixels, 1, AVIF_DEFAULT_IMAGE_SIZE_LIMIT);
   decoder.imageCountLimit = limits.max_frames;
 }
 

@@ -38,9 +38,10 @@ constexpr Signature kSignatures[] = {
     {0, "RIFF????WAVE"sv, std::nullopt, "audio"},
     {0, "\x00\x00\x01\x00"sv, Format::Ico, {}},
     {0, "\x00\x00\x02\x00"sv, std::nullopt, "cur"},
-    {0, "II\x1A\x00\x00\x00HEAPCCDR"sv, Format::Raw, {}},  // Canon CRW
-    {0, "FUJIFILMCCD-RAW"sv, Format::Raw, {}},             // Fuji RAF
-    {0, "IIRO\x08\x00\x00\x00"sv, Format::Raw, {}},        // Olympus ORF
+    {0, "II????HEAPCCDR"sv, Format::Raw, {}},  // Canon CRW: byte order, header length, CIFF signature
+    {0, "MM????HEAPCCDR"sv, Format::Raw, {}},
+    {0, "FUJIFILMCCD-RAW"sv, Format::Raw, {}},       // Fuji RAF
+    {0, "IIRO\x08\x00\x00\x00"sv, Format::Raw, {}},  // Olympus ORF
     {0, "IIRS\x08\x00\x00\x00"sv, Format::Raw, {}},
     {0, "MMOR\x00\x00\x00\x08"sv, Format::Raw, {}},
     {0, "IIU\x00"sv, Format::Raw, {}},  // Panasonic RW2

@@ -58,6 +58,7 @@ INSTANTIATE_TEST_SUITE_P(
         SniffCase{tiff_with_make("Acme Scanner"), Format::Tiff, ""},
         SniffCase{"II*\0\x10\0\0\0CR\x02\0\0\0\0\0"s, Format::Raw, ""},
         SniffCase{"II\x1A\0\0\0HEAPCCDR"s, Format::Raw, ""},
+        SniffCase{"II\x0F\0\0\0HEAPCCDR"s, Format::Raw, ""},
         SniffCase{"FUJIFILMCCD-RAW 0201"s, Format::Raw, ""},
         SniffCase{ftyp("heic", "mif1heic"), Format::Heic, ""},
         SniffCase{ftyp("mif1", "mif1miafMA1B"), Format::Heic, ""},
