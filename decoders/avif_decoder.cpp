@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "decoders/bmff_boxes.h"
+#include "decoders/frame_failure.h"
 
 namespace preflight {
 namespace {
@@ -83,11 +84,6 @@ DecodeFailure parse_failure(avifResult result, const avifDecoder& decoder, ByteV
       failure.detail = limit.detail;
     }
   }
-  return failure;
-}
-
-DecodeFailure for_frame(std::uint32_t index, const ImageHeader& header, DecodeFailure failure) {
-  if (header.frames_total > 1) failure.detail = "frame_" + std::to_string(index) + ":" + failure.detail;
   return failure;
 }
 

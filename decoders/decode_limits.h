@@ -1,6 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+
+#include "decoders/decode_result.h"
 
 namespace preflight {
 
@@ -14,5 +17,10 @@ struct DecodeLimits {
   // Working memory one decode may hold (row buffers, codec state, one decoded frame where unavoidable).
   std::uint64_t max_memory_bytes = 2ull << 30;  // a 9999x9999 palette BMP in ImageMagick needs 1.4 GB
 };
+
+// dimensions_exceed_limits naming the value, the limit and its field, or nothing if the size is within
+// limits.
+std::optional<DecodeFailure> check_dimension_limits(std::uint32_t width, std::uint32_t height,
+                                                    const DecodeLimits& limits);
 
 }  // namespace preflight

@@ -18,7 +18,7 @@ struct DecodeFailure {
 template <typename T>
 class DecodeResult {
  public:
-  DecodeResult(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  DecodeResult(T value) : state_(std::move(value)) {}                  // NOLINT(google-explicit-constructor)
   DecodeResult(DecodeFailure failure) : state_(std::move(failure)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(state_); }

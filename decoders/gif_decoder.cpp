@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "decoders/frame_failure.h"
 #include "decoders/scratch_buffer.h"
 
 namespace preflight {
@@ -153,32 +154,13 @@ FrameCount count_frames(const GifStream& stream, std::uint32_t max_frames) {
   }
 }
 
-std::optional<DecodeFailure> exceeded_limit(std::uint32_t width, std::uint32_t height,
-                                            const DecodeLimits& limits) {
-  const auto failure = [](const std::string& what, std::uint64_t value, const char* field,
-                          std::uint64_t limit) {
-    return decode_failure("dimensions_exceed_limits", what + " " + std::to_string(value) + " exceeds " +
-                                                          field + " " + std::to_string(limit));
-  };
-  if (width > limits.max_width) return failure("width", width, "max_width", limits.max_width);
-  if (height > limits.max_height) return failure("height", height, "max_height", limits.max_height);
-  const std::uint64_t pixels = std::uint64_t{width} * height;
-  if (pixels > limits.max_pixels) return failure("pixel count", pixels, "max_pixels", limits.max_pixels);
-  return std::nullopt;
-}
-
-// Frame failures name the frame in animations only; a still's record reads decode_failed:<detail>.
-std::string frame_prefix(const ImageHeader& header, std::uint32_t index) {
-  return header.frames_total > 1 ? "frame_" + std::to_string(index) + ":" : std::string();
-}
-
 // LZW-decodes the current frame row by row into a scratch row; giflib reads its trailing sub-blocks itself.
 std::optional<DecodeFailure> decode_image(const GifStream& stream, const std::string& prefix,
                                           const DecodeLimits& limits) {
   GifFileType* gif = stream.get();
   const auto width = static_cast<std::uint32_t>(gif->Image.Width);
   const auto height = static_cast<std::uint32_t>(gif->Image.Height);
-  if (auto excess = exceeded_limit(width, height, limits)) {
+  if (auto excess = check_dimension_limits(width, height, limits)) {
     excess->detail = prefix + excess->detail;
     return excess;
   }

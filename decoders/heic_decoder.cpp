@@ -1,7 +1,5 @@
 #include "decoders/heic_decoder.h"
 
-#include "decoders/bmff_boxes.h"
-
 #include <libheif/heif.h>
 
 #include <algorithm>
@@ -12,6 +10,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "decoders/bmff_boxes.h"
+#include "decoders/frame_failure.h"
 
 namespace preflight {
 namespace {
@@ -75,11 +76,6 @@ std::string detail_for(const heif_error& error) {
 // heif_error::message points into the context or image that reported it: copy it before they are freed.
 DecodeFailure failure_from(const heif_error& error) {
   return decode_failure(detail_for(error), error.message ? error.message : "");
-}
-
-DecodeFailure for_frame(std::uint32_t index, const ImageHeader& header, DecodeFailure failure) {
-  if (header.frames_total > 1) failure.detail = "frame_" + std::to_string(index) + ":" + failure.detail;
-  return failure;
 }
 
 // Item types of codecs libheif 1.15 cannot decode. It does not even list such items as images, so a file

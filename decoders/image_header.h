@@ -11,7 +11,7 @@ namespace preflight {
 // What a probe learns from headers and container structure, without decoding a pixel.
 struct ImageHeader {
   Format format{};
-  std::uint32_t width = 0;   // canvas of the frame the service judges (ICO: the largest entry)
+  std::uint32_t width = 0;  // canvas of the frame the service judges (ICO: the largest entry)
   std::uint32_t height = 0;
   std::uint32_t frames_total = 1;  // frames, pages, top-level images or icon entries the file holds
   // The frame checked for non-animated formats (ICO: index of the largest entry; else 0).

@@ -195,20 +195,6 @@ DecodeFailure failure_of(const Decompression& session) {
   return decode_failure(detail_for(session.trap.message_code), session.trap.message);
 }
 
-std::optional<DecodeFailure> exceeded_limit(std::uint32_t width, std::uint32_t height,
-                                            const DecodeLimits& limits) {
-  const auto failure = [](const std::string& what, std::uint64_t value, const char* field,
-                          std::uint64_t limit) {
-    return decode_failure("dimensions_exceed_limits", what + " " + std::to_string(value) + " exceeds " +
-                                                          field + " " + std::to_string(limit));
-  };
-  if (width > limits.max_width) return failure("width", width, "max_width", limits.max_width);
-  if (height > limits.max_height) return failure("height", height, "max_height", limits.max_height);
-  const std::uint64_t pixels = std::uint64_t{width} * height;
-  if (pixels > limits.max_pixels) return failure("pixel count", pixels, "max_pixels", limits.max_pixels);
-  return std::nullopt;
-}
-
 std::optional<DecodeFailure> differs_from_probe(const jpeg_decompress_struct& cinfo,
                                                 const ImageHeader& header) {
   if (cinfo.image_width == header.width && cinfo.image_height == header.height) return std::nullopt;
@@ -222,7 +208,7 @@ DecodeStatus validate_scan_data(ByteView bytes, const ImageHeader& header, const
   Decompression session(bytes, limits, FatalWarnings::all);
   if (!run_guarded(session, read_header)) return failure_of(session);
   if (auto mismatch = differs_from_probe(session.cinfo, header)) return *mismatch;
-  if (auto excess = exceeded_limit(session.cinfo.image_width, session.cinfo.image_height, limits))
+  if (auto excess = check_dimension_limits(session.cinfo.image_width, session.cinfo.image_height, limits))
     return *excess;
   if (!run_guarded(session, choose_validation_output)) return failure_of(session);
 

@@ -128,20 +128,6 @@ class PngStream {
   int setup_error_ = 0;
 };
 
-std::optional<DecodeFailure> exceeded_limit(std::uint32_t width, std::uint32_t height,
-                                            const DecodeLimits& limits) {
-  const auto failure = [](const std::string& what, std::uint64_t value, const char* field,
-                          std::uint64_t limit) {
-    return decode_failure("dimensions_exceed_limits", what + " " + std::to_string(value) + " exceeds " +
-                                                          field + " " + std::to_string(limit));
-  };
-  if (width > limits.max_width) return failure("width", width, "max_width", limits.max_width);
-  if (height > limits.max_height) return failure("height", height, "max_height", limits.max_height);
-  const std::uint64_t pixels = std::uint64_t{width} * height;
-  if (pixels > limits.max_pixels) return failure("pixel count", pixels, "max_pixels", limits.max_pixels);
-  return std::nullopt;
-}
-
 std::optional<DecodeFailure> differs_from_probe(const spng_ihdr& ihdr, const ImageHeader& header) {
   if (ihdr.width == header.width && ihdr.height == header.height) return std::nullopt;
   return decode_failure("size_mismatch", "decoded " + std::to_string(ihdr.width) + "x" +
@@ -183,7 +169,7 @@ DecodeStatus validate_image(ByteView bytes, const ImageHeader& header, const Dec
   spng_ihdr ihdr{};
   if (const int error = spng_get_ihdr(png, &ihdr); error != 0) return stream.failure(error);
   if (auto mismatch = differs_from_probe(ihdr, header)) return *mismatch;
-  if (auto excess = exceeded_limit(ihdr.width, ihdr.height, limits)) return *excess;
+  if (auto excess = check_dimension_limits(ihdr.width, ihdr.height, limits)) return *excess;
   const auto row_bytes = scanline_bytes(stream, ihdr, limits);
   if (!row_bytes.ok()) return row_bytes.failure();
 

@@ -9,7 +9,8 @@
 namespace preflight {
 
 // What the content says an input is. Exactly one of the two is set: a supported format, or the name of
-// an unsupported one ("jpeg_xl", "pdf", "video", "text", "unknown", ...) for reason unsupported_format:<name>.
+// an unsupported one ("jpeg_xl", "pdf", "video", "text", "unknown", ...) for reason
+// unsupported_format:<name>.
 struct SniffResult {
   std::optional<Format> format;
   std::string unsupported_name;

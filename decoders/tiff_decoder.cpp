@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "decoders/frame_failure.h"
 #include "decoders/scratch_buffer.h"
 
 namespace preflight {
@@ -190,11 +191,6 @@ std::optional<std::string> chain_defect(const TiffDiagnostics& diagnostics, int 
   return std::nullopt;
 }
 
-DecodeFailure for_page(std::uint32_t index, const ImageHeader& header, DecodeFailure failure) {
-  if (header.frames_total > 1) failure.detail = "frame_" + std::to_string(index) + ":" + failure.detail;
-  return failure;
-}
-
 std::optional<DecodeFailure> check_page_limits(PageSize size, const DecodeLimits& limits) {
   if (size.width <= limits.max_width && size.height <= limits.max_height &&
       std::uint64_t{size.width} * size.height <= limits.max_pixels) {
@@ -357,13 +353,13 @@ class TiffDecoder final : public Decoder {
     if (diagnostics.errors > 0) return decode_failure("corrupt_ifd", diagnostics.first_error);
     for (const std::uint32_t index : indices) {
       if (index > 0 && !TIFFSetDirectory(tiff.get(), static_cast<tdir_t>(index))) {
-        return for_page(index, header, decode_failure("corrupt_ifd", diagnostics.last_error));
+        return for_frame(index, header, decode_failure("corrupt_ifd", diagnostics.last_error));
       }
       if (index == header.primary_frame) {
-        if (auto failure = check_probed_size(tiff.get(), header)) return for_page(index, header, *failure);
+        if (auto failure = check_probed_size(tiff.get(), header)) return for_frame(index, header, *failure);
       }
       const DecodeStatus status = decode_page(tiff.get(), bytes.size(), diagnostics, limits);
-      if (!status.ok()) return for_page(index, header, status.failure());
+      if (!status.ok()) return for_frame(index, header, status.failure());
     }
     return Decoded{};
   }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "decoders/frame_failure.h"
 #include "decoders/scratch_buffer.h"
 
 namespace preflight {
@@ -107,25 +108,6 @@ std::uint32_t complete_frames(WebPDemuxer* demuxer) {
   return last_is_partial ? frames - 1 : frames;
 }
 
-std::optional<DecodeFailure> exceeded_limit(std::uint32_t width, std::uint32_t height,
-                                            const DecodeLimits& limits) {
-  const auto failure = [](const std::string& what, std::uint64_t value, const char* field,
-                          std::uint64_t limit) {
-    return decode_failure("dimensions_exceed_limits", what + " " + std::to_string(value) + " exceeds " +
-                                                          field + " " + std::to_string(limit));
-  };
-  if (width > limits.max_width) return failure("width", width, "max_width", limits.max_width);
-  if (height > limits.max_height) return failure("height", height, "max_height", limits.max_height);
-  const std::uint64_t pixels = std::uint64_t{width} * height;
-  if (pixels > limits.max_pixels) return failure("pixel count", pixels, "max_pixels", limits.max_pixels);
-  return std::nullopt;
-}
-
-// Frame failures name the frame in animations only; a still's record reads decode_failed:<detail>.
-std::string frame_prefix(const ImageHeader& header, std::uint32_t index) {
-  return header.frames_total > 1 ? "frame_" + std::to_string(index) + ":" : std::string();
-}
-
 // The cheapest output that still decodes every plane: YUV(A) for lossy frames (no colour conversion, and
 // the alpha plane is decoded only when asked for), BGRA for lossless ones (libwebp's native ARGB order).
 struct OutputPlan {
@@ -188,7 +170,7 @@ std::optional<DecodeFailure> decode_bitstream(const WebPIterator& frame, const D
                                                         std::to_string(frame.height));
   }
   const auto width = static_cast<std::uint32_t>(config.input.width);
-  if (auto excess = exceeded_limit(width, static_cast<std::uint32_t>(config.input.height), limits)) {
+  if (auto excess = check_dimension_limits(width, static_cast<std::uint32_t>(config.input.height), limits)) {
     excess->detail = prefix + excess->detail;
     return excess;
   }
