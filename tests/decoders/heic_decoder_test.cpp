@@ -10,18 +10,19 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/bmff_bytes.h"
 #include "tests/support/container_samples.h"
 
 namespace preflight {
 namespace {
 
 using samples::Bytes;
+using namespace samples::bmff;
 using samples::HeifCodec;
 using ::testing::HasSubstr;
 
 constexpr samples::Size kStillSize{96, 64};
 constexpr std::uint32_t kFirstFrame[] = {0};
-constexpr std::size_t kFullBoxPrefix = 4;      // version and flags
 constexpr std::size_t kSliceHeaderOffset = 6;  // 4-byte length, 2-byte NAL header, then the slice header
 
 class HeicTest : public ::testing::Test {
@@ -41,30 +42,6 @@ class HeicTest : public ::testing::Test {
     return bytes;
   }
 };
-
-std::size_t find(const Bytes& bytes, std::string_view pattern) {
-  return static_cast<std::size_t>(std::search(bytes.begin(), bytes.end(), pattern.begin(), pattern.end()) -
-                                  bytes.begin());
-}
-
-std::uint32_t read_be32(const Bytes& bytes, std::size_t at) {
-  return std::uint32_t{bytes[at]} << 24 | std::uint32_t{bytes[at + 1]} << 16 |
-         std::uint32_t{bytes[at + 2]} << 8 | bytes[at + 3];
-}
-
-void write_be32(Bytes& bytes, std::size_t at, std::uint32_t value) {
-  for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<std::uint8_t>(value >> (24 - 8 * i));
-}
-
-Bytes with_declared_size(Bytes bytes, std::uint32_t width, std::uint32_t height) {
-  const std::size_t ispe = find(bytes, "ispe") + 4 + kFullBoxPrefix;
-  write_be32(bytes, ispe, width);
-  write_be32(bytes, ispe + 4, height);
-  return bytes;
-}
-
-// The coded payload: the `mdat` body, starting with the first NAL unit's 4-byte length.
-std::size_t payload_start(const Bytes& bytes) { return find(bytes, "mdat") + 4; }
 
 // Start of every length-prefixed NAL unit in `mdat`; libheif stores the images' data in encoding order.
 std::vector<std::size_t> nal_unit_starts(const Bytes& bytes) {
