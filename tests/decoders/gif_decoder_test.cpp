@@ -17,9 +17,6 @@ constexpr std::uint32_t kWidth = 96;
 constexpr std::uint32_t kHeight = 64;
 constexpr std::uint32_t kSampleInterval = 5;
 constexpr std::uint32_t kMaxSamples = 5;
-constexpr std::size_t kImageDescriptorBytes = 10;  // no local colour table in these fixtures
-constexpr std::size_t kLzwCodeSizeBytes = 1;
-constexpr std::uint8_t kInvalidLzwByte = 0xFF;
 
 // Frames 0, 5, 10, 15, 20 (SPEC §4 defaults) that exist in a file of `frames`.
 std::vector<std::uint32_t> sampled_frames(std::uint32_t frames) {
@@ -46,16 +43,6 @@ ImageHeader probed(const Bytes& gif, const DecodeLimits& limits = {}) {
 
 DecodeStatus decode(const Bytes& gif, std::vector<std::uint32_t> indices, const DecodeLimits& limits = {}) {
   return gif_decoder().decode_frames(gif, probed(gif, limits), indices, limits);
-}
-
-// Fills every LZW data sub-block of `frame` with bytes that decode to codes beyond the table.
-void scramble_lzw_data(Animation& animation, std::size_t frame) {
-  std::size_t block = animation.frame_starts[frame] + kImageDescriptorBytes + kLzwCodeSizeBytes;
-  while (animation.bytes[block] != 0) {
-    const std::size_t length = animation.bytes[block];
-    std::fill_n(animation.bytes.begin() + static_cast<std::ptrdiff_t>(block + 1), length, kInvalidLzwByte);
-    block += length + 1;
-  }
 }
 
 class GifFrameCounts : public ::testing::TestWithParam<std::uint32_t> {};
@@ -118,7 +105,7 @@ TEST(GifDecoder, FileWithoutFramesIsADefect) {
 // The probe skips LZW data unread, and decoding stops after the last requested frame.
 TEST(GifDecoder, CorruptFrameIsFoundOnlyWhenItIsDecoded) {
   Animation animation = test::encode_gif(kWidth, kHeight, 6, 5);
-  scramble_lzw_data(animation, 3);
+  test::scramble_gif_frame_lzw(animation, 3);
   const ImageHeader header = probed(animation.bytes);
   EXPECT_EQ(header.frames_total, 6u);
   EXPECT_FALSE(header.defect.has_value());
@@ -132,7 +119,7 @@ TEST(GifDecoder, CorruptFrameIsFoundOnlyWhenItIsDecoded) {
 
 TEST(GifDecoder, CorruptStillFailsWithoutAFrameName) {
   Animation animation = test::encode_gif(kWidth, kHeight, 1, 5);
-  scramble_lzw_data(animation, 0);
+  test::scramble_gif_frame_lzw(animation, 0);
   const DecodeStatus decoded = decode(animation.bytes, {0});
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.failure().detail, "lzw_error");

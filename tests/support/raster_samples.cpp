@@ -348,4 +348,16 @@ Animation encode_animated_webp(std::uint32_t width, std::uint32_t height, std::u
   return animation;
 }
 
+void scramble_gif_frame_lzw(Animation& animation, std::size_t frame) {
+  constexpr std::size_t kImageDescriptorBytes = 10;  // encode_gif writes no local colour table
+  constexpr std::size_t kLzwCodeSizeBytes = 1;
+  constexpr std::uint8_t kInvalidLzwByte = 0xFF;
+  std::size_t block = animation.frame_starts[frame] + kImageDescriptorBytes + kLzwCodeSizeBytes;
+  while (animation.bytes[block] != 0) {
+    const std::size_t length = animation.bytes[block];
+    std::fill_n(animation.bytes.begin() + static_cast<std::ptrdiff_t>(block + 1), length, kInvalidLzwByte);
+    block += length + 1;
+  }
+}
+
 }  // namespace preflight::test

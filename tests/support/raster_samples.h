@@ -52,6 +52,10 @@ std::size_t find_png_chunk(const Bytes& png, std::string_view type);
 // Every frame covers the whole logical screen and has its own seed; frames carry a graphic control extension.
 Animation encode_gif(std::uint32_t width, std::uint32_t height, std::uint32_t frames, std::uint32_t seed);
 
+// Fills every LZW data sub-block of `frame` (of an encode_gif animation) with bytes that decode to codes
+// beyond the table: the container stays intact, only decoding that frame fails.
+void scramble_gif_frame_lzw(Animation& animation, std::size_t frame);
+
 enum class WebpCodec { lossy, lossy_with_alpha, lossless };
 Bytes encode_webp(const Raster& raster, WebpCodec codec);
 
