@@ -131,5 +131,21 @@ TEST(CheckCommand, ProfileFileWithABadFieldIsAUsageError) {
   EXPECT_NE(result.err.find(profile.string()), std::string::npos) << result.err;
 }
 
+std::vector<json> without_timing(const std::string& out) {
+  std::vector<json> lines = records(out);
+  for (json& line : lines) line.erase("timing_us");
+  return lines;
+}
+
+TEST(CheckCommand, RecordsAreTheSameInTheSameOrderWhateverTheThreadCount) {
+  const std::string corpus = preflight::testing::source_dir() + "/corpus";
+  const auto one = run_command({preflight_binary(), "check", "--threads", "1", corpus});
+  const auto four = run_command({preflight_binary(), "check", "--threads", "4", corpus});
+  EXPECT_EQ(one.exit_status, four.exit_status);
+  const auto serial = without_timing(one.out), parallel = without_timing(four.out);
+  ASSERT_GT(serial.size(), 90u);
+  EXPECT_EQ(serial, parallel);
+}
+
 }  // namespace
 }  // namespace preflight
