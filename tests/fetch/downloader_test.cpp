@@ -253,8 +253,8 @@ TEST(DownloaderTimeouts, SlowDripIsRetriedOnceAndEndsWithinSevenSeconds) {
 
 // --- many at once, cancel, shutdown --------------------------------------------------------------
 
-TEST(DownloaderLoad, TwoThousandConcurrentDownloadsCompleteExactlyOnce) {
-  constexpr std::size_t kDownloads = 2000;
+TEST(DownloaderLoad, TenThousandConcurrentDownloadsCompleteExactlyOnce) {
+  constexpr std::size_t kDownloads = 10000;
   constexpr std::size_t kSubmitters = 4;
   TestServer server(kCap);
   Downloader downloader(test_policy(server));
