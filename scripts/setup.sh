@@ -12,7 +12,7 @@ packages=(
   libmagickcore-6.q16-dev libraw-dev zlib1g-dev libssl-dev
   libfmt-dev nlohmann-json3-dev libcli11-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
   # corpus generation and peer tools
   python3 python3-pil imagemagick libheif-examples libavif-bin libvips-tools libjpeg-turbo-progs webp
 )
