@@ -15,25 +15,6 @@ using test::Bytes;
 
 constexpr std::uint32_t kWidth = 96;
 constexpr std::uint32_t kHeight = 64;
-constexpr std::uint32_t kSampleInterval = 5;
-constexpr std::uint32_t kMaxSamples = 5;
-
-// Frames 0, 5, 10, 15, 20 (SPEC §4 defaults) that exist in a file of `frames`.
-std::vector<std::uint32_t> sampled_frames(std::uint32_t frames) {
-  std::vector<std::uint32_t> indices;
-  for (std::uint32_t index = 0; index < frames && indices.size() < kMaxSamples; index += kSampleInterval) {
-    indices.push_back(index);
-  }
-  return indices;
-}
-
-std::vector<std::uint32_t> all_frames(std::uint32_t frames) {
-  std::vector<std::uint32_t> indices(frames);
-  std::iota(indices.begin(), indices.end(), 0u);
-  return indices;
-}
-
-Bytes prefix(const Bytes& bytes, std::size_t length) { return Bytes(bytes.begin(), bytes.begin() + length); }
 
 ImageHeader probed(const Bytes& gif, const DecodeLimits& limits = {}) {
   const auto header = gif_decoder().probe(gif, limits);
@@ -56,7 +37,7 @@ TEST_P(GifFrameCounts, ProbeCountsEveryFrameAndEveryFrameDecodes) {
   EXPECT_EQ(header.height, kHeight);
   EXPECT_EQ(header.frames_total, frames);
   EXPECT_FALSE(header.defect.has_value()) << *header.defect;
-  for (const auto& indices : {sampled_frames(frames), all_frames(frames)}) {
+  for (const auto& indices : {test::sampled_frames(frames), test::all_frames(frames)}) {
     const DecodeStatus decoded = gif_decoder().decode_frames(animation.bytes, header, indices, {});
     EXPECT_TRUE(decoded.ok()) << decoded.failure().detail << ": " << decoded.failure().message;
   }
@@ -66,32 +47,32 @@ INSTANTIATE_TEST_SUITE_P(GifDecoder, GifFrameCounts, ::testing::Values(1u, 4u, 5
 
 TEST(GifDecoder, FileCutAfterTheThirdFrameIsProbedWithADefect) {
   const Animation animation = test::encode_gif(kWidth, kHeight, 6, 5);
-  const Bytes cut = prefix(animation.bytes, animation.frame_ends[2]);
+  const Bytes cut = test::prefix(animation.bytes, animation.frame_ends[2]);
   const ImageHeader header = probed(cut);
   EXPECT_EQ(header.width, kWidth);
   EXPECT_EQ(header.frames_total, 3u);
   EXPECT_EQ(header.defect, "truncated");
-  EXPECT_TRUE(gif_decoder().decode_frames(cut, header, all_frames(3), {}).ok());
+  EXPECT_TRUE(gif_decoder().decode_frames(cut, header, test::all_frames(3), {}).ok());
 }
 
 TEST(GifDecoder, FileCutInsideAFrameCountsThatFrameAndFlagsTheCut) {
   const Animation animation = test::encode_gif(kWidth, kHeight, 6, 5);
   const ImageHeader header =
-      probed(prefix(animation.bytes, (animation.frame_starts[3] + animation.frame_ends[3]) / 2));
+      probed(test::prefix(animation.bytes, (animation.frame_starts[3] + animation.frame_ends[3]) / 2));
   EXPECT_EQ(header.frames_total, 4u);  // frames 0-2 whole, frame 3's descriptor read, its data cut
   EXPECT_EQ(header.defect, "truncated");
 }
 
 TEST(GifDecoder, MissingTrailerIsADefect) {
   const Animation animation = test::encode_gif(kWidth, kHeight, 6, 5);
-  const ImageHeader header = probed(prefix(animation.bytes, animation.bytes.size() - 1));
+  const ImageHeader header = probed(test::prefix(animation.bytes, animation.bytes.size() - 1));
   EXPECT_EQ(header.frames_total, 6u);
   EXPECT_EQ(header.defect, "truncated");
 }
 
 TEST(GifDecoder, ScreenDescriptorCutShortFailsTheProbe) {
   const Animation animation = test::encode_gif(kWidth, kHeight, 1, 5);
-  const auto header = gif_decoder().probe(prefix(animation.bytes, 10), {});
+  const auto header = gif_decoder().probe(test::prefix(animation.bytes, 10), {});
   ASSERT_FALSE(header.ok());
   EXPECT_EQ(header.failure().detail, "truncated");
 }
@@ -129,7 +110,7 @@ TEST(GifDecoder, CorruptStillFailsWithoutAFrameName) {
 TEST(GifDecoder, ImageDataCutShortFailsTheDecode) {
   const Animation animation = test::encode_gif(kWidth, kHeight, 2, 5);
   const ImageHeader whole = probed(animation.bytes);
-  const Bytes cut = prefix(animation.bytes, (animation.frame_starts[1] + animation.frame_ends[1]) / 2);
+  const Bytes cut = test::prefix(animation.bytes, (animation.frame_starts[1] + animation.frame_ends[1]) / 2);
   const DecodeStatus decoded = gif_decoder().decode_frames(cut, whole, std::vector<std::uint32_t>{0, 1}, {});
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.failure().detail, "frame_1:truncated");

@@ -18,27 +18,8 @@ using test::WebpCodec;
 
 constexpr std::uint32_t kWidth = 96;
 constexpr std::uint32_t kHeight = 64;
-constexpr std::uint32_t kSampleInterval = 5;
-constexpr std::uint32_t kMaxSamples = 5;
 constexpr std::size_t kAnmfHeaderBytes = 8 + 16;  // chunk header, frame position, size, duration and flags
 constexpr std::size_t kImageChunkHeaderBytes = 8;
-
-// Frames 0, 5, 10, 15, 20 (SPEC §4 defaults) that exist in a file of `frames`.
-std::vector<std::uint32_t> sampled_frames(std::uint32_t frames) {
-  std::vector<std::uint32_t> indices;
-  for (std::uint32_t index = 0; index < frames && indices.size() < kMaxSamples; index += kSampleInterval) {
-    indices.push_back(index);
-  }
-  return indices;
-}
-
-std::vector<std::uint32_t> all_frames(std::uint32_t frames) {
-  std::vector<std::uint32_t> indices(frames);
-  std::iota(indices.begin(), indices.end(), 0u);
-  return indices;
-}
-
-Bytes prefix(const Bytes& bytes, std::size_t length) { return Bytes(bytes.begin(), bytes.begin() + length); }
 
 Bytes sample_still(WebpCodec codec) { return test::encode_webp(test::photo_raster(200, 150, 21), codec); }
 
@@ -88,9 +69,9 @@ TEST_P(WebpStills, ProbeReportsTheSizeAndTheImageDecodes) {
 
 TEST_P(WebpStills, FileCutShortIsNeverAccepted) {
   const Bytes webp = sample_still(GetParam());
-  EXPECT_EQ(first_finding(prefix(webp, 20)), "probe:truncated");
+  EXPECT_EQ(first_finding(test::prefix(webp, 20)), "probe:truncated");
   for (const std::size_t cut : {webp.size() / 2, webp.size() - 1}) {
-    const std::string finding = first_finding(prefix(webp, cut));
+    const std::string finding = first_finding(test::prefix(webp, cut));
     EXPECT_TRUE(finding == "defect:truncated" || finding == "decode:truncated")
         << "cut at " << cut << ": " << finding;
   }
@@ -137,7 +118,7 @@ TEST_P(WebpFrameCounts, ProbeCountsEveryFrameAndEveryFrameDecodes) {
   EXPECT_EQ(header.height, kHeight);
   EXPECT_EQ(header.frames_total, frames);
   EXPECT_FALSE(header.defect.has_value()) << *header.defect;
-  for (const auto& indices : {sampled_frames(frames), all_frames(frames)}) {
+  for (const auto& indices : {test::sampled_frames(frames), test::all_frames(frames)}) {
     const DecodeStatus decoded = webp_decoder().decode_frames(animation.bytes, header, indices, {});
     EXPECT_TRUE(decoded.ok()) << decoded.failure().detail << ": " << decoded.failure().message;
   }
@@ -148,24 +129,24 @@ INSTANTIATE_TEST_SUITE_P(WebpDecoder, WebpFrameCounts, ::testing::Values(1u, 4u,
 TEST(WebpDecoder, AnimationsOfEveryCodecDecode) {
   for (const WebpCodec codec : {WebpCodec::lossy_with_alpha, WebpCodec::lossless}) {
     const Animation animation = test::encode_animated_webp(kWidth, kHeight, 6, 9, codec);
-    EXPECT_TRUE(decode(animation.bytes, all_frames(6)).ok());
+    EXPECT_TRUE(decode(animation.bytes, test::all_frames(6)).ok());
   }
 }
 
 TEST(WebpDecoder, AnimationCutAfterTheThirdFrameIsProbedWithADefect) {
   const Animation animation = test::encode_animated_webp(kWidth, kHeight, 6, 9, WebpCodec::lossy);
-  const Bytes cut = prefix(animation.bytes, animation.frame_ends[2]);
+  const Bytes cut = test::prefix(animation.bytes, animation.frame_ends[2]);
   const ImageHeader header = probed(cut);
   EXPECT_EQ(header.width, kWidth);
   EXPECT_EQ(header.frames_total, 3u);
   EXPECT_EQ(header.defect, "truncated");
-  EXPECT_TRUE(webp_decoder().decode_frames(cut, header, all_frames(3), {}).ok());
+  EXPECT_TRUE(webp_decoder().decode_frames(cut, header, test::all_frames(3), {}).ok());
 }
 
 TEST(WebpDecoder, AnimationCutInsideAFrameCountsOnlyTheFramesBeforeIt) {
   const Animation animation = test::encode_animated_webp(kWidth, kHeight, 6, 9, WebpCodec::lossy);
   const auto middle_of_fourth = (animation.frame_starts[3] + animation.frame_ends[3]) / 2;
-  const ImageHeader header = probed(prefix(animation.bytes, middle_of_fourth));
+  const ImageHeader header = probed(test::prefix(animation.bytes, middle_of_fourth));
   EXPECT_EQ(header.frames_total, 3u);
   EXPECT_EQ(header.defect, "truncated");
 }

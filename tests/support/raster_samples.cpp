@@ -15,6 +15,7 @@
 #include <cmath>
 #include <memory>
 #include <numbers>
+#include <numeric>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -359,5 +360,22 @@ void scramble_gif_frame_lzw(Animation& animation, std::size_t frame) {
     block += length + 1;
   }
 }
+
+std::vector<std::uint32_t> sampled_frames(std::uint32_t frames) {
+  constexpr std::uint32_t kSampleInterval = 5, kMaxSamples = 5;
+  std::vector<std::uint32_t> indices;
+  for (std::uint32_t index = 0; index < frames && indices.size() < kMaxSamples; index += kSampleInterval) {
+    indices.push_back(index);
+  }
+  return indices;
+}
+
+std::vector<std::uint32_t> all_frames(std::uint32_t frames) {
+  std::vector<std::uint32_t> indices(frames);
+  std::iota(indices.begin(), indices.end(), 0u);
+  return indices;
+}
+
+Bytes prefix(const Bytes& bytes, std::size_t length) { return Bytes(bytes.begin(), bytes.begin() + length); }
 
 }  // namespace preflight::test

@@ -52,6 +52,14 @@ std::size_t find_png_chunk(const Bytes& png, std::string_view type);
 // Every frame covers the whole logical screen and has its own seed; frames carry a graphic control extension.
 Animation encode_gif(std::uint32_t width, std::uint32_t height, std::uint32_t frames, std::uint32_t seed);
 
+// Frames 0, 5, 10, 15, 20 (SPEC §4 defaults) that exist in a file of `frames`, computed here
+// independently of pipeline/frame_sampling.
+std::vector<std::uint32_t> sampled_frames(std::uint32_t frames);
+std::vector<std::uint32_t> all_frames(std::uint32_t frames);
+
+// The first `length` bytes: a file cut short.
+Bytes prefix(const Bytes& bytes, std::size_t length);
+
 // Fills every LZW data sub-block of `frame` (of an encode_gif animation) with bytes that decode to codes
 // beyond the table: the container stays intact, only decoding that frame fails.
 void scramble_gif_frame_lzw(Animation& animation, std::size_t frame);
