@@ -3,7 +3,6 @@
 #include <openssl/evp.h>
 
 #include <chrono>
-#include <numeric>
 #include <stdexcept>
 
 #include "decoders/registry.h"
@@ -22,10 +21,7 @@ std::uint64_t micros_since(Clock::time_point start) {
 }
 
 Verdict start_verdict(const CheckRequest& request, std::uint64_t bytes) {
-  Verdict verdict;
-  verdict.seq = request.seq;
-  verdict.input = request.input;
-  verdict.mode = request.mode;
+  Verdict verdict = new_verdict(request.seq, request.input, request.mode);
   verdict.bytes = bytes;
   return verdict;
 }
@@ -43,20 +39,16 @@ Rejection decode_rejection(const DecodeFailure& failure) {
                    failure.message};
 }
 
-// Decoders get generous limits for probing, so a bomb's real dimensions reach R7 and are reported as
+// Decoders probe under generous default limits, so a bomb's real dimensions reach R7 and are reported as
 // such; decoding only happens after R6–R8 passed, under the profile's own limits.
+const DecodeLimits kProbeLimits{};
+
 DecodeLimits decode_limits_for(const Profile& profile) {
   DecodeLimits limits;
   limits.max_width = profile.max_width;
   limits.max_height = profile.max_height;
   limits.max_pixels = std::uint64_t{profile.max_width} * profile.max_height;
   return limits;
-}
-
-std::vector<std::uint32_t> all_frames(std::uint32_t frames_total) {
-  std::vector<std::uint32_t> indices(frames_total);
-  std::iota(indices.begin(), indices.end(), 0u);
-  return indices;
 }
 
 }  // namespace
@@ -78,6 +70,16 @@ std::optional<Verdict> Checker::check_size(std::uint64_t bytes, const CheckReque
   return reject(verdict, *rejection);
 }
 
+void Checker::record_header(Verdict& verdict, const ImageHeader& header) const {
+  verdict.width = header.width;
+  verdict.height = header.height;
+  verdict.frames_total = header.frames_total;
+  verdict.frames_sampled = format_is_sampled_animation(header.format)
+                               ? sample_frames(header.frames_total, frame_interval_, max_frames_)
+                               : std::vector<std::uint32_t>{header.primary_frame};
+  if (auto warning = format_warning(header)) verdict.warnings.push_back(*warning);
+}
+
 Verdict Checker::check(ByteView bytes, const CheckRequest& request) const {
   if (auto by_size = check_size(bytes.size(), request)) return *by_size;
   Verdict verdict = start_verdict(request, bytes.size());
@@ -92,24 +94,19 @@ Verdict Checker::check(ByteView bytes, const CheckRequest& request) const {
     }
     verdict.format = sniffed.format;
     const Decoder& decoder = decoder_for(*sniffed.format);
-    const DecodeResult<ImageHeader> probed = decoder.probe(bytes, probe_limits_);
+    const DecodeResult<ImageHeader> probed = decoder.probe(bytes, kProbeLimits);
     verdict.timing.probe_us = micros_since(probe_start);
     if (!probed.ok()) return reject(verdict, decode_rejection(probed.failure()));
     const ImageHeader& header = probed.value();
-    verdict.width = header.width;
-    verdict.height = header.height;
-    verdict.frames_total = header.frames_total;
-    verdict.frames_sampled = format_is_sampled_animation(header.format)
-                                 ? sample_frames(header.frames_total, frame_interval_, max_frames_)
-                                 : std::vector<std::uint32_t>{header.primary_frame};
-    if (auto warning = format_warning(header)) verdict.warnings.push_back(*warning);
+    record_header(verdict, header);
     if (auto rejection = check_dimensions(header, profile_)) return reject(verdict, *rejection);
     if (auto warning = resolution_warning(header, profile_)) verdict.warnings.push_back(*warning);
     if (header.defect) return reject(verdict, Rejection{Reason::DecodeFailed, *header.defect, {}});
 
     const auto decode_start = Clock::now();
-    const auto indices =
-        decode_scope_ == DecodeScope::All ? all_frames(header.frames_total) : *verdict.frames_sampled;
+    const auto indices = decode_scope_ == DecodeScope::All
+                             ? sample_frames(header.frames_total, 1, header.frames_total)
+                             : *verdict.frames_sampled;
     const DecodeStatus decoded = decoder.decode_frames(bytes, header, indices, decode_limits_);
     verdict.timing.decode_us = micros_since(decode_start);
     if (!decoded.ok()) return reject(verdict, decode_rejection(decoded.failure()));

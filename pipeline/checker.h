@@ -7,6 +7,7 @@
 
 #include "decoders/byte_view.h"
 #include "decoders/decode_limits.h"
+#include "decoders/image_header.h"
 #include "pipeline/input_mode.h"
 #include "pipeline/profile.h"
 #include "pipeline/verdict.h"
@@ -52,11 +53,13 @@ class Checker {
   std::uint32_t max_frames() const { return max_frames_; }
 
  private:
+  // What the probe learned, into the record: dimensions, frames, the frames the service samples.
+  void record_header(Verdict& verdict, const ImageHeader& header) const;
+
   Profile profile_;
   std::uint32_t frame_interval_;
   std::uint32_t max_frames_;
   DecodeScope decode_scope_;
-  DecodeLimits probe_limits_;
   DecodeLimits decode_limits_;
 };
 

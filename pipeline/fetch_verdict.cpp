@@ -35,10 +35,7 @@ std::string_view fetch_failure_code(FetchReason reason) {
 
 Verdict fetch_failure_verdict(const CheckRequest& request, const FetchFailure& failure,
                               const std::vector<std::int64_t>& attempt_us) {
-  Verdict verdict;
-  verdict.seq = request.seq;
-  verdict.input = request.input;
-  verdict.mode = InputMode::Url;
+  Verdict verdict = new_verdict(request.seq, request.input, InputMode::Url);
   verdict.outcome = Outcome::Rejected;
   verdict.code = fetch_failure_code(failure.reason);
   verdict.reason = failure.reason_text();

@@ -40,13 +40,11 @@ std::optional<InputEntry> InputWalker::next() {
 }
 
 // A file (or anything not a folder) becomes an input; a folder is pushed and yields nothing itself
-// unless it cannot be listed.
+// unless it cannot be listed. A path whose status cannot be read (broken link, loop) is an input too:
+// reading it produces the precise error for its record.
 std::optional<InputEntry> InputWalker::visit(const std::string& path) {
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
-  if (error && fs::is_symlink(fs::symlink_status(path))) {
-    return InputEntry{path, {}, {}};  // broken link or loop: reading it produces the precise error
-  }
   if (!error && fs::is_directory(status)) return enter_folder(path);
   return InputEntry{path, {}, {}};
 }

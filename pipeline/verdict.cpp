@@ -14,10 +14,16 @@ std::string_view outcome_name(Outcome outcome) {
   return "error";
 }
 
-Verdict error_verdict(std::uint64_t seq, std::string input, std::string reason, std::string message) {
+Verdict new_verdict(std::uint64_t seq, std::string input, InputMode mode) {
   Verdict verdict;
   verdict.seq = seq;
   verdict.input = std::move(input);
+  verdict.mode = mode;
+  return verdict;
+}
+
+Verdict error_verdict(std::uint64_t seq, std::string input, std::string reason, std::string message) {
+  Verdict verdict = new_verdict(seq, std::move(input), InputMode::Url);
   verdict.outcome = Outcome::Error;
   verdict.code = "Error";
   verdict.reason = std::move(reason);

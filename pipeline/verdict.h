@@ -43,6 +43,9 @@ struct Verdict {
   StageTimings timing;
 };
 
+// A fresh record for one input; everything but its identity still to be filled in.
+Verdict new_verdict(std::uint64_t seq, std::string input, InputMode mode);
+
 // A record for an input the tool itself could not process (unreadable file, internal error).
 Verdict error_verdict(std::uint64_t seq, std::string input, std::string reason, std::string message);
 
