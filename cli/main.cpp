@@ -4,12 +4,14 @@
 #include <functional>
 
 #include "cli/check_command.h"
+#include "cli/merge_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"preflight: check images before submitting them to a moderation service"};
   app.require_subcommand(1);
   std::function<int()> run;
   preflight::cli::add_check_command(app, run);
+  preflight::cli::add_merge_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -158,8 +159,7 @@ class Downloader::Loop {
       {
         std::lock_guard lock(mutex_);
         accepting_ = false;
-        for (auto& pending : incoming_) waiting_.push_back(std::move(pending));
-        incoming_.clear();
+        move_incoming_to_waiting();
       }
       abort_all(kLoopFailedMessage);
     } catch (...) {
@@ -185,12 +185,17 @@ class Downloader::Loop {
     std::vector<DownloadId> cancels;
     {
       std::lock_guard lock(mutex_);
-      for (auto& pending : incoming_) waiting_.push_back(std::move(pending));
-      incoming_.clear();
+      move_incoming_to_waiting();
       cancels.swap(cancels_);
       mode_ = requested_;
     }
     for (const DownloadId id : cancels) cancel_now(id);
+  }
+
+  // Caller holds mutex_.
+  void move_incoming_to_waiting() {
+    for (auto& pending : incoming_) waiting_.emplace(pending.id, std::move(pending));
+    incoming_.clear();
   }
 
   bool nothing_incoming() {
@@ -206,13 +211,7 @@ class Downloader::Loop {
       transfer->complete_cancelled(kCancelledMessage);
       return;
     }
-    for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
-      if (it->id != id) continue;
-      Pending pending = std::move(*it);
-      waiting_.erase(it);
-      cancel_unstarted(std::move(pending), kCancelledMessage);
-      return;
-    }
+    if (auto node = waiting_.extract(id)) cancel_unstarted(std::move(node.mapped()), kCancelledMessage);
   }
 
   static void cancel_unstarted(Pending&& pending, const char* message) {
@@ -234,14 +233,12 @@ class Downloader::Loop {
     }
     auto waiting = std::move(waiting_);
     waiting_.clear();
-    for (auto& pending : waiting) cancel_unstarted(std::move(pending), message);
+    for (auto& [id, pending] : waiting) cancel_unstarted(std::move(pending), message);
   }
 
   void start_waiting() {
     while (!waiting_.empty() && active_.size() < policy_.max_in_flight) {
-      Pending pending = std::move(waiting_.front());
-      waiting_.pop_front();
-      start(std::move(pending));
+      start(std::move(waiting_.extract(waiting_.begin()).mapped()));
     }
   }
 
@@ -331,7 +328,8 @@ class Downloader::Loop {
 
   // Loop thread only.
   std::optional<ShutdownMode> mode_;
-  std::deque<Pending> waiting_;
+  // Keyed by id: cancel() finds an entry in O(log n), and ids rise in submit order, so begin() is the oldest.
+  std::map<DownloadId, Pending> waiting_;
   std::unordered_map<DownloadId, std::unique_ptr<Transfer>> active_;
 
   std::atomic<std::thread::id> loop_thread_id_{};

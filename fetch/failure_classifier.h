@@ -25,7 +25,8 @@ struct TransferOutcome {
 // message naming the URL and what to do.
 std::optional<FetchFailure> classify_outcome(const TransferOutcome& outcome);
 
-// SPEC §5: timeout, connect failure, reset, partial body and 5xx are retried once; nothing else is.
+// SPEC §5: timeout, connect failure, reset, partial body and 5xx are retried once; nothing else is, so
+// dns_failure and tls_error end after their first attempt.
 bool is_retryable(const FetchFailure& failure);
 
 }  // namespace preflight

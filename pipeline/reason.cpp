@@ -21,6 +21,7 @@ constexpr ReasonRow kReasonTable[] = {
     {Reason::DimensionsTooLarge, "dimensions_too_large", "InvalidParameterValue.InvalidImageContent"},
     {Reason::AspectRatioTooLarge, "aspect_ratio_too_large", "InvalidParameter.ImageAspectRatioTooLarge"},
     {Reason::DecodeFailed, "decode_failed", "InvalidParameterValue.InvalidImageContent"},
+    {Reason::InvalidDataId, "invalid_data_id", "InvalidParameterValue.InvalidDataId"},
 };
 
 const ReasonRow& row(Reason reason) { return kReasonTable[static_cast<std::size_t>(reason)]; }

@@ -5,7 +5,7 @@
 
 namespace preflight {
 
-// Why an input is not accepted. Each reason maps to exactly one service error code (SPEC §2, §5).
+// Why an input is not accepted. Each reason maps to exactly one service error code (SPEC §2, §5, §9).
 enum class Reason {
   InvalidBase64,        // R0
   EmptyContent,         // R1
@@ -17,6 +17,7 @@ enum class Reason {
   DimensionsTooLarge,   // R7
   AspectRatioTooLarge,  // R8
   DecodeFailed,         // R9
+  InvalidDataId,        // the DataId a URL list line carries (SPEC §9)
 };
 
 // The record's `reason` word ("decode_failed", "unsupported_format", ...).

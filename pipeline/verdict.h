@@ -16,15 +16,17 @@ std::string_view outcome_name(Outcome outcome);
 
 // Microseconds spent in each stage of one input.
 struct StageTimings {
-  std::optional<std::uint64_t> fetch_us;  // download or file read
-  std::uint64_t probe_us = 0;             // sniff + header probe + rules
-  std::uint64_t decode_us = 0;            // sampled frames
+  std::optional<std::uint64_t> fetch_us;         // download or file read
+  std::vector<std::uint64_t> fetch_attempts_us;  // a URL's download attempts (SPEC §5: one retry)
+  std::uint64_t probe_us = 0;                    // sniff + header probe + rules
+  std::uint64_t decode_us = 0;                   // sampled frames
 };
 
 // One input's verdict: the SPEC §6 record.
 struct Verdict {
   std::uint64_t seq = 0;
   std::string input;
+  std::optional<std::string> data_id;  // the DataId a URL list line carries (SPEC §9)
   InputMode mode = InputMode::Url;
   Outcome outcome = Outcome::Error;
   std::string code;                    // service code or "OK"; for Outcome::Error, "Error"

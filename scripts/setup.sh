@@ -11,8 +11,8 @@ packages=(
   libjpeg62-turbo-dev libspng-dev libpng-dev libgif-dev libtiff-dev librsvg2-dev
   libmagickcore-6.q16-dev libraw-dev zlib1g-dev libssl-dev
   libfmt-dev nlohmann-json3-dev libcli11-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  # tests and benchmarks (openssl: the TLS test runs `openssl s_server`)
+  libgtest-dev libgmock-dev libbenchmark-dev openssl
   # corpus generation and peer tools
   python3 python3-pil imagemagick libheif-examples libavif-bin libvips-tools libjpeg-turbo-progs webp
 )

@@ -1,25 +1,39 @@
-// The downloader against a fault-injecting server on 127.0.0.1: every SPEC §5 case gives its reason, the
-// retry and timing rules hold, and every submitted URL gets exactly one completion.
+// The downloader against a fault-injecting server on 127.0.0.1 (and, for TLS, `openssl s_server`; for DNS,
+// an empty network namespace): every SPEC §5 case gives its reason, the retry and timing rules hold, and
+// every submitted URL gets exactly one completion.
 #include "fetch/downloader.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <spawn.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
 #include <future>
 #include <map>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
+#include "pipeline/fetch_verdict.h"
 #include "tests/fetch/test_server.h"
 
 namespace preflight {
 namespace {
 
 using namespace std::chrono_literals;
+using preflight::testing::kImagesHost;
+using preflight::testing::kNotHttp;
 using preflight::testing::TestServer;
 
 constexpr std::uint64_t kCap = 64 * 1024;
@@ -224,6 +238,217 @@ TEST(DownloaderAddress, RefusedConnectionIsConnectFailedAndRetriedOnce) {
   EXPECT_EQ(result.attempt_us.size(), 2u);
 }
 
+// --- TLS: a handshake the client does not trust ------------------------------------------------------
+
+// SPEC §5 retries timeouts, connect failures, resets, partial bodies and 5xx only, and is_retryable()
+// agrees: a TLS failure is final after one attempt.
+void expect_tls_error_after_one_attempt(const DownloadResult& result) {
+  ASSERT_EQ(result.status, DownloadStatus::Failed);
+  ASSERT_TRUE(result.failure.has_value());
+  EXPECT_EQ(result.failure->reason, FetchReason::TlsError) << result.failure->message;
+  EXPECT_EQ(result.failure->reason_text(), "tls_error");
+  EXPECT_EQ(fetch_failure_code(result.failure->reason), "ResourceUnavailable.ImageDownloadError");
+  EXPECT_EQ(result.attempt_us.size(), 1u);
+}
+
+TEST(DownloaderTls, PlainHttpServerOnAnHttpsUrlIsTlsErrorAtOnce) {
+  TestServer server(kCap);
+  Downloader downloader(test_policy(server));
+  const std::string url =
+      std::string("https://") + kImagesHost + ":" + std::to_string(server.port()) + "/image";
+  const DownloadResult result = fetch(downloader, url);
+  expect_tls_error_after_one_attempt(result);
+  ASSERT_FALSE(result.attempt_us.empty());
+  EXPECT_LT(result.attempt_us.front(), 1'000'000)
+      << "the server's 400 should end the handshake, not a timeout";
+  EXPECT_EQ(server.hits(kNotHttp), 1);  // one connection: no retry
+  EXPECT_EQ(server.hits("/image"), 0);
+}
+
+// Starts `args` (args[0] looked up in PATH) with stdin and stderr on /dev/null and stdout on `stdout_fd`,
+// or on /dev/null when it is negative; -1 when it cannot be started.
+pid_t spawn(const std::vector<std::string>& args, int stdout_fd) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  if (stdout_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  }
+  std::vector<char*> argv;
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int error = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return error == 0 ? pid : -1;
+}
+
+// The exit status of `args`; -1 when it could not start or did not exit normally.
+int run(const std::vector<std::string>& args) {
+  const pid_t pid = spawn(args, -1);
+  int status = 0;
+  if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// What `fd` gives until EOF, an error or `limit`, or until `stop_at` appears when it is not empty.
+std::string read_for(int fd, std::chrono::milliseconds limit, std::string_view stop_at = {}) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  std::string seen;
+  while (stop_at.empty() || seen.find(stop_at) == std::string::npos) {
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd entry{fd, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&entry, 1, static_cast<int>(left.count())) <= 0) break;
+    char bytes[256];
+    const ssize_t got = ::read(fd, bytes, sizeof bytes);
+    if (got <= 0) break;
+    seen.append(bytes, static_cast<std::size_t>(got));
+  }
+  return seen;
+}
+
+// A temporary directory, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "preflight-tls-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  std::string file(const char* name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A child process whose stdout the test reads; sent SIGTERM and reaped on destruction.
+class ChildProcess {
+ public:
+  explicit ChildProcess(const std::vector<std::string>& args) {
+    int out[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+    pid_ = spawn(args, out[1]);
+    ::close(out[1]);
+    stdout_ = out[0];
+  }
+  ~ChildProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    ::close(stdout_);
+  }
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  bool wait_for_output(std::string_view wanted, std::chrono::milliseconds limit) const {
+    return pid_ > 0 && read_for(stdout_, limit, wanted).find(wanted) != std::string::npos;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_ = -1;
+};
+
+constexpr const char* kTlsHost = "tls.test";
+constexpr auto kServerStartLimit = 10s;
+
+// A real TLS server (openssl s_server) with a self-signed certificate for kTlsHost: the handshake
+// completes on the wire, but the client trusts no such certificate.
+TEST(DownloaderTls, UntrustedCertificateIsTlsError) {
+  if (run({"openssl", "version"}) != 0) GTEST_SKIP() << "no openssl command (scripts/setup.sh installs it)";
+  const TempDir dir;
+  const std::string cert = dir.file("cert.pem");
+  const std::string key = dir.file("key.pem");
+  ASSERT_EQ(run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                 "-nodes", "-days", "1", "-subj", std::string("/CN=") + kTlsHost, "-addext",
+                 std::string("subjectAltName=DNS:") + kTlsHost, "-keyout", key, "-out", cert}),
+            0);
+  const std::string port = std::to_string(closed_port());
+  const ChildProcess server(
+      {"openssl", "s_server", "-accept", "127.0.0.1:" + port, "-cert", cert, "-key", key, "-www"});
+  ASSERT_TRUE(server.wait_for_output("ACCEPT", kServerStartLimit)) << "openssl s_server did not start";
+
+  DownloadPolicy policy;
+  policy.max_body_bytes = kCap;
+  policy.address_policy.allow_loopback = true;
+  policy.resolve_overrides = {std::string(kTlsHost) + ":" + port + ":127.0.0.1"};
+  Downloader downloader(policy);
+  const DownloadResult result = fetch(downloader, std::string("https://") + kTlsHost + ":" + port + "/");
+  expect_tls_error_after_one_attempt(result);
+  ASSERT_TRUE(result.failure.has_value());
+  EXPECT_NE(result.failure->message.find("certificate"), std::string::npos) << result.failure->message;
+}
+
+// --- DNS: a name that does not resolve ----------------------------------------------------------------
+
+constexpr int kChildRan = 0;
+constexpr int kChildNoNamespace = 3;
+constexpr int kChildThrew = 4;
+constexpr auto kChildLimit = 30s;
+
+void write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t written = ::write(fd, text.data(), text.size());
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return;
+    text.remove_prefix(static_cast<std::size_t>(written));
+  }
+}
+
+// Runs in the forked child, which has no threads yet: moves into a new network namespace (no routes,
+// loopback down, so no packet can leave), downloads `url` there and writes "<reason> <attempts>" to `out`.
+int fetch_without_network(const std::string& url, int out) {
+  // Without CAP_SYS_ADMIN a new user namespace grants it; that needs a single-threaded caller, as here.
+  if (::unshare(CLONE_NEWNET) != 0 && (errno != EPERM || ::unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0)) {
+    write_all(out, std::string("unshare(CLONE_NEWNET): ") + std::strerror(errno));
+    return kChildNoNamespace;
+  }
+  try {
+    DownloadPolicy policy;
+    policy.max_body_bytes = kCap;
+    Downloader downloader(policy);
+    DownloadResult result;
+    downloader.submit(url, [&result](DownloadResult&& done) { result = std::move(done); });
+    downloader.shutdown(ShutdownMode::Drain);
+    write_all(out, reason_of(result) + " " + std::to_string(result.attempt_us.size()));
+    return kChildRan;
+  } catch (const std::exception& error) {
+    write_all(out, error.what());
+    return kChildThrew;
+  }
+}
+
+// SPEC §5 does not list DNS failure as transient and is_retryable() agrees: one attempt.
+TEST(DownloaderDns, UnresolvableHostIsDnsFailureAfterOneAttempt) {
+  int report[2];
+  ASSERT_EQ(::pipe2(report, O_CLOEXEC), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0) << std::strerror(errno);
+  if (child == 0) {
+    ::close(report[0]);
+    ::_exit(fetch_without_network("http://no-such-host.invalid/image", report[1]));
+  }
+  ::close(report[1]);
+  const std::string text = read_for(report[0], kChildLimit);
+  ::close(report[0]);
+  ::kill(child, SIGKILL);  // a no-op when it has exited; ends it when it overran kChildLimit
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child did not finish within the limit: " << text;
+  if (WEXITSTATUS(status) == kChildNoNamespace) GTEST_SKIP() << text;
+  ASSERT_EQ(WEXITSTATUS(status), kChildRan) << text;
+  EXPECT_EQ(text, "dns_failure 1");
+}
+
 // --- timeouts ----------------------------------------------------------------------------------------
 
 void expect_two_timeouts_within_seven_seconds(const std::string& path) {
@@ -341,6 +566,31 @@ TEST(DownloaderCancel, CancellingAStalledTransferCompletesItAtOnce) {
   const auto results = log.results();
   ASSERT_EQ(results.at(id).size(), 1u);
   EXPECT_EQ(reason_of(results.at(id).front()), "cancelled");
+}
+
+TEST(DownloaderCancel, CancellingAQueuedDownloadCompletesItWithoutStartingIt) {
+  TestServer server(kCap);
+  DownloadPolicy policy = test_policy(server);
+  policy.max_in_flight = 1;  // the stall holds the only slot: the next two wait in the queue
+  Downloader downloader(policy);
+  CompletionLog log;
+  const DownloadId stalled = downloader.submit(server.url("/stall"), log.callback());
+  const DownloadId queued = downloader.submit(server.url("/status/404"), log.callback());
+  const DownloadId behind = downloader.submit(server.url("/image"), log.callback());
+  std::this_thread::sleep_for(100ms);
+  downloader.cancel(queued);
+  ASSERT_TRUE(log.wait_for(1, 1s));
+  const DownloadResult cancelled = log.results().at(queued).front();
+  EXPECT_EQ(reason_of(cancelled), "cancelled");
+  EXPECT_NE(cancelled.cancel_message.find("cancel()"), std::string::npos);
+  EXPECT_TRUE(cancelled.attempt_us.empty());
+  downloader.cancel(stalled);  // frees the slot for the download behind the cancelled one
+  ASSERT_TRUE(log.wait_for(3, kWaitLimit));
+  const auto results = log.results();
+  for (const DownloadId id : {stalled, queued, behind}) EXPECT_EQ(results.at(id).size(), 1u) << id;
+  EXPECT_EQ(reason_of(results.at(stalled).front()), "cancelled");
+  EXPECT_EQ(reason_of(results.at(behind).front()), "ok");
+  EXPECT_EQ(server.hits("/status/404"), 0);
 }
 
 // --- the policy's own checks -------------------------------------------------------------------------

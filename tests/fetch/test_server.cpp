@@ -6,7 +6,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -45,6 +47,21 @@ constexpr std::string_view kEndOfHead = "\r\n\r\n";
 
 std::vector<std::uint8_t> make_png() {
   return preflight::test::encode_png(preflight::test::photo_raster(kImageSide, kImageSide, kImageSeed));
+}
+
+// Smooth gradients rather than noise: big enough for the default profile, a few hundred bytes on the wire.
+std::vector<std::uint8_t> make_photo() {
+  constexpr std::uint32_t kSide = TestServer::kPhotoSide;
+  preflight::test::Raster raster{kSide, kSide, std::vector<std::uint8_t>(std::size_t{kSide} * kSide * 3)};
+  for (std::uint32_t y = 0; y < kSide; ++y) {
+    for (std::uint32_t x = 0; x < kSide; ++x) {
+      std::uint8_t* pixel = &raster.rgb[(std::size_t{y} * kSide + x) * 3];
+      pixel[0] = static_cast<std::uint8_t>(x * 255 / kSide);
+      pixel[1] = static_cast<std::uint8_t>(y * 255 / kSide);
+      pixel[2] = static_cast<std::uint8_t>((x + y) * 127 / kSide);
+    }
+  }
+  return preflight::test::encode_png(raster);
 }
 
 std::string gzip_of_zeros(std::uint64_t size) {
@@ -107,7 +124,13 @@ std::string chunk(std::size_t size) {
   return length + std::string(size, 'x') + "\r\n";
 }
 
-// Reads one request head from a kept-alive connection; its path, or empty when the client is gone.
+// Every HTTP method is an upper-case token; a TLS record starts with 0x16.
+bool starts_like_http(std::string_view bytes) {
+  return bytes.empty() || std::isupper(static_cast<unsigned char>(bytes.front())) != 0;
+}
+
+// Reads one request head from a kept-alive connection; its path, kNotHttp when the bytes cannot be HTTP,
+// or empty when the client is gone.
 class RequestReader {
  public:
   explicit RequestReader(int fd) : fd_(fd) {}
@@ -118,6 +141,7 @@ class RequestReader {
       const ssize_t got = ::recv(fd_, bytes, sizeof bytes, 0);
       if (got <= 0) return {};
       buffer_.append(bytes, static_cast<std::size_t>(got));
+      if (!starts_like_http(buffer_)) return kNotHttp;
     }
     const std::string request = buffer_.substr(0, buffer_.find(kEndOfHead));
     buffer_.erase(0, request.size() + kEndOfHead.size());
@@ -138,9 +162,7 @@ enum class After { KeepAlive, Close, Reset };
 class TestServer::Impl {
  public:
   explicit Impl(std::uint64_t max_body_bytes)
-      : max_body_bytes_(max_body_bytes),
-        image_(make_png()),
-        bomb_(gzip_of_zeros(max_body_bytes * kBombFactor)) {
+      : max_body_bytes_(max_body_bytes), image_(make_png()), photo_(make_photo()) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -165,6 +187,7 @@ class TestServer::Impl {
 
   int port() const { return port_; }
   const std::vector<std::uint8_t>& image() const { return image_; }
+  const std::vector<std::uint8_t>& photo() const { return photo_; }
   int hits(const std::string& path) const {
     std::lock_guard lock(hits_mutex_);
     const auto found = hits_.find(path);
@@ -202,10 +225,21 @@ class TestServer::Impl {
     ++hits_[path];
   }
 
-  After respond(int fd, const std::string& path) {
+  // `target` is the request's path and query; the route is the path alone.
+  After respond(int fd, const std::string& target) {
+    if (target == kNotHttp) {
+      send_all(fd, head(400, std::string(kClose) + with_length(0)));
+      return After::Close;
+    }
+    const std::string path = target.substr(0, target.find('?'));
     if (path == "/image") return send_image(fd);
+    if (path == "/photo") return send_body(fd, photo_);
     if (path.rfind("/status/", 0) == 0) return send_status(fd, std::stoi(path.substr(8)));
-    if (path == "/flaky") return flaky_calls_++ == 0 ? send_status(fd, 500) : send_image(fd);
+    if (path.rfind("/delay/", 0) == 0) {
+      sleep_unless_stopping(std::chrono::milliseconds(std::stoi(path.substr(7))), stopping_);
+      return send_body(fd, photo_);
+    }
+    if (path == "/flaky") return hits(target) == 1 ? send_status(fd, 500) : send_image(fd);
     if (path.rfind("/chain/", 0) == 0) return chain(fd, std::stoi(path.substr(7)));
     if (path == "/redirect/ip-literal")
       return redirect(fd, "http://127.0.0.1:" + std::to_string(port_) + "/image");
@@ -213,9 +247,15 @@ class TestServer::Impl {
       return redirect(fd, std::string("http://") + kPrivateHost + ":" + std::to_string(port_) + "/image");
     }
     if (path == "/redirect/ftp") return redirect(fd, std::string("ftp://") + kImagesHost + "/image.png");
-    if (path == "/declared-oversized") {
+    if (path == "/declared-oversized") {  // sent a chunk at a time: many may be in flight at once
       const std::uint64_t size = max_body_bytes_ * kOversizeFactor;
-      send_all(fd, head(200, with_length(size)) + std::string(size, 'x'));
+      if (!send_all(fd, head(200, with_length(size)))) return After::Close;
+      const std::string piece(kChunkSize, 'x');
+      for (std::uint64_t sent = 0; sent < size; sent += piece.size()) {
+        if (!send_all(fd,
+                      std::string_view(piece).substr(0, std::min<std::uint64_t>(piece.size(), size - sent))))
+          break;
+      }
       return After::Close;
     }
     if (path == "/chunked-oversized") return send_chunked(fd, "");
@@ -226,7 +266,8 @@ class TestServer::Impl {
       return After::Close;
     }
     if (path == "/gzip-bomb") {
-      send_all(fd, head(200, "Content-Encoding: gzip\r\n" + with_length(bomb_.size())) + bomb_);
+      const std::string& bomb = gzip_bomb();
+      send_all(fd, head(200, "Content-Encoding: gzip\r\n" + with_length(bomb.size())) + bomb);
       return After::KeepAlive;
     }
     return respond_with_fault(fd, path);
@@ -251,8 +292,15 @@ class TestServer::Impl {
     return send_status(fd, 404);
   }
 
-  After send_image(int fd) {
-    const std::string body(image_.begin(), image_.end());
+  const std::string& gzip_bomb() {
+    std::call_once(bomb_made_, [this] { bomb_ = gzip_of_zeros(max_body_bytes_ * kBombFactor); });
+    return bomb_;
+  }
+
+  After send_image(int fd) { return send_body(fd, image_); }
+
+  static After send_body(int fd, const std::vector<std::uint8_t>& bytes) {
+    const std::string body(bytes.begin(), bytes.end());
     return send_all(fd, head(200, with_length(body.size())) + body) ? After::KeepAlive : After::Close;
   }
 
@@ -291,11 +339,12 @@ class TestServer::Impl {
 
   const std::uint64_t max_body_bytes_;
   const std::vector<std::uint8_t> image_;
-  const std::string bomb_;
+  const std::vector<std::uint8_t> photo_;
+  std::once_flag bomb_made_;
+  std::string bomb_;  // made on first use: for a large cap it takes seconds
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::atomic<int> flaky_calls_{0};
   mutable std::mutex hits_mutex_;
   std::map<std::string, int> hits_;
   std::mutex handlers_mutex_;
@@ -320,6 +369,8 @@ std::vector<std::string> TestServer::resolve_overrides() const {
 }
 
 const std::vector<std::uint8_t>& TestServer::image() const { return impl_->image(); }
+
+const std::vector<std::uint8_t>& TestServer::photo() const { return impl_->photo(); }
 
 int TestServer::hits(const std::string& path) const { return impl_->hits(path); }
 

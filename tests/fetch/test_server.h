@@ -14,6 +14,9 @@ namespace preflight::testing {
 
 inline constexpr const char* kImagesHost = "images.test";    // mapped to 127.0.0.1
 inline constexpr const char* kPrivateHost = "private.test";  // mapped to 0.0.0.0: must be refused
+// The hits() key of connections that opened with bytes no HTTP request starts with (e.g. a TLS
+// ClientHello); the server answers them with a 400 at once and closes, as a plain HTTP server would.
+inline constexpr const char* kNotHttp = "(not http)";
 
 class TestServer final {
  public:
@@ -24,10 +27,13 @@ class TestServer final {
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
 
-  // http://images.test:PORT/PATH. Routes:
-  //   /image                 a small PNG
+  // http://images.test:PORT/PATH. A query string (`?…`) does not change the route, so `/image?1` and
+  // `/image?2` are two URLs for the same image. Routes:
+  //   /image                 a small PNG (16 × 16: the default profile rejects it as too small)
+  //   /photo                 a small PNG the default profile accepts (kPhotoSide², warning low_resolution)
   //   /status/<code>         that status with a short text body
-  //   /flaky                 500 the first time, then the image
+  //   /flaky                 500 the first time, then the image (per path and query: /flaky?1, /flaky?2…)
+  //   /delay/<ms>            waits that many milliseconds, then sends the photo
   //   /chain/<n>             n redirects (302, relative Location), then the image
   //   /redirect/ip-literal   302 to http://127.0.0.1:PORT/image
   //   /redirect/private      302 to http://private.test:PORT/image
@@ -41,6 +47,7 @@ class TestServer final {
   //   /drip                  Content-Length: 100, one byte every 500 ms
   //   /reset                 part of the body, then RST (SO_LINGER 0)
   //   /short                 a body shorter than its Content-Length, then a normal close
+  // A connection that does not start like HTTP (an https:// URL for this port) gets a 400 (kNotHttp).
   std::string url(const std::string& path) const;
   int port() const;
 
@@ -48,6 +55,8 @@ class TestServer final {
   std::vector<std::string> resolve_overrides() const;
 
   const std::vector<std::uint8_t>& image() const;
+  const std::vector<std::uint8_t>& photo() const;
+  static constexpr std::uint32_t kPhotoSide = 64;     // /photo's width and height
   static constexpr std::uint64_t kLyingLength = 100;  // what /lying-length* declare
   // How many requests a path has received.
   int hits(const std::string& path) const;

@@ -1,0 +1,30 @@
+#include "pipeline/batch_sink.h"
+
+#include <chrono>
+
+#include "pipeline/verdict_json.h"
+
+namespace preflight {
+
+BatchSink::BatchSink(EventOptions events, bool dedupe, RecordOutput& output, Summary& summary)
+    : events_(std::move(events)), dedupe_(dedupe), output_(output), summary_(summary) {}
+
+void BatchSink::accept(std::optional<Verdict> verdict) {
+  if (truncated_ || !verdict) {
+    truncated_ = true;
+    return;
+  }
+  settle_billing(*verdict, events_.unit, dedupe_ ? &seen_ : nullptr);
+  const std::string time = utc_timestamp(std::chrono::system_clock::now());
+  output_.append(verdict_to_json_line(*verdict), billable_event_lines(*verdict, events_, time));
+  summary_.add(*verdict);
+  written_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void BatchSink::restore(const Verdict& recorded) {
+  if (dedupe_ && recorded.billable_units > 0 && recorded.sha256)
+    seen_.find_or_add(*recorded.sha256, recorded.seq);
+  summary_.add(recorded);
+}
+
+}  // namespace preflight

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+
+#include "pipeline/billable_event.h"
+#include "pipeline/duplicate_content.h"
+#include "pipeline/record_output.h"
+#include "pipeline/summary.h"
+#include "pipeline/verdict.h"
+
+namespace preflight {
+
+// The end of a batch: takes verdicts in input order, settles what each bills (`--units`, `--dedupe`),
+// builds its events, writes events and record to the output and counts it in the summary.
+class BatchSink final {
+ public:
+  BatchSink(EventOptions events, bool dedupe, RecordOutput& output, Summary& summary);
+
+  // The next verdict in input order. nullopt marks an input abandoned because the run was interrupted:
+  // nothing from it on is written, so the output stays a gap-free prefix that --resume continues.
+  void accept(std::optional<Verdict> verdict);
+  // A record an earlier run of this batch wrote (--resume): counted again and remembered for --dedupe.
+  void restore(const Verdict& recorded);
+
+  std::uint64_t written() const { return written_.load(std::memory_order_relaxed); }
+  bool truncated() const { return truncated_; }
+
+ private:
+  EventOptions events_;
+  bool dedupe_;
+  RecordOutput& output_;
+  Summary& summary_;
+  DuplicateContent seen_;
+  std::atomic<std::uint64_t> written_{0};  // read by the progress line from another thread
+  bool truncated_ = false;
+};
+
+}  // namespace preflight

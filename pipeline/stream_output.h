@@ -1,0 +1,19 @@
+#pragma once
+
+#include <cstdio>
+
+#include "pipeline/record_output.h"
+
+namespace preflight {
+
+// Without `--out`: records to a stream (stdout), buffered; events are not written.
+class StreamOutput final : public RecordOutput {
+ public:
+  explicit StreamOutput(std::FILE* stream) : stream_(stream) {}
+  void append(const std::string& record, const std::vector<std::string>& events) override;
+
+ private:
+  std::FILE* stream_;
+};
+
+}  // namespace preflight
