@@ -8,6 +8,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "pipeline/data_id.h"
 #include "pipeline/url_list_text.h"
 
 namespace preflight {
@@ -114,6 +115,12 @@ UrlListEntry UrlListReader::input_entry(std::string_view text) const {
   UrlListEntry entry = problem ? bad_line(url, *problem) : UrlListEntry{line_number_, url};
   const std::string_view data_id = tab == std::string_view::npos ? "" : trim(text.substr(tab + 1));
   if (!data_id.empty()) entry.data_id = displayable(data_id);
+  if (!entry.error_reason && entry.data_id) {
+    if (const auto rejection = check_data_id(*entry.data_id)) {
+      entry.error_reason = rejection->reason_text();
+      entry.error_message = fmt::format("line {} of {}: {}", line_number_, list_name_, rejection->message);
+    }
+  }
   return entry;
 }
 

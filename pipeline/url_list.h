@@ -19,7 +19,7 @@ struct UrlListEntry {
   std::uint64_t line_number = 0;             // 1-based line in the list
   std::string url;                           // the URL text (for a bad line: what can be shown of it)
   std::optional<std::string> data_id;        // text after the first TAB, if any
-  std::optional<std::string> error_reason;   // "bad_url" for a bad line, "unreadable" for a read error
+  std::optional<std::string> error_reason;   // "bad_url", "invalid_data_id", or "unreadable" (read error)
   std::optional<std::string> error_message;  // names the list, the line number and what is wrong
 };
 

@@ -92,6 +92,17 @@ TEST(UrlListReader, TabSeparatesTheDataId) {
   EXPECT_EQ(entries[1].data_id, std::nullopt);  // nothing after the TAB: no DataId
   EXPECT_EQ(entries[2].data_id, "id@1");
   EXPECT_EQ(entries[3].data_id, "id one\tand two");  // only the first TAB separates
+  EXPECT_FALSE(entries[0].error_reason);
+}
+
+TEST(UrlListReader, InvalidDataIdIsFlaggedNamingListLineAndCharacter) {
+  const auto entries = read_list("https://a.example/x.png\tok_1\nhttps://a.example/y.png\torder 42\n");
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_FALSE(entries[0].error_reason);
+  EXPECT_EQ(entries[1].error_reason, "invalid_data_id");
+  EXPECT_EQ(entries[1].data_id, "order 42");
+  EXPECT_THAT(*entries[1].error_message, HasSubstr("line 2 of urls.txt: "));
+  EXPECT_THAT(*entries[1].error_message, HasSubstr("' ' at position 6"));
 }
 
 TEST(UrlListReader, LastLineWithoutNewlineIsAnInput) {

@@ -114,6 +114,8 @@ struct Malformed {
   const char* field;
 };
 
+std::ostream& operator<<(std::ostream& out, const Malformed& row) { return out << row.name; }
+
 class VerdictJsonMalformed : public ::testing::TestWithParam<Malformed> {};
 
 TEST_P(VerdictJsonMalformed, NamesTheField) {
