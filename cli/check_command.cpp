@@ -11,11 +11,15 @@
 #include <filesystem>
 #include <memory>
 
+#include "billing/invoice_json.h"
+#include "billing/invoice_table.h"
+#include "billing/service_names.h"
 #include "cli/progress_reporter.h"
 #include "cli/stop_signals.h"
 #include "pipeline/batch_graph.h"
 #include "pipeline/batch_sink.h"
 #include "pipeline/checker.h"
+#include "pipeline/cost_estimate.h"
 #include "pipeline/input_source.h"
 #include "pipeline/profile.h"
 #include "pipeline/run_folder.h"
@@ -44,6 +48,8 @@ struct CheckArgs {
   std::vector<std::string> services{"ims"};
   bool dedupe = false;
   std::uint32_t qps = 100;
+  std::optional<std::string> plan;
+  std::string account;
   std::vector<std::string> resolve;
   bool allow_loopback = false;
 };
@@ -99,9 +105,9 @@ Shard shard_of(const CheckArgs& args) {
 
 EventOptions event_options(const CheckArgs& args, const Profile& profile) {
   for (const std::string& service : args.services) {
-    if (!is_known_service(service))
-      throw UsageError(
-          fmt::format("--services: unknown service '{}' (known: {})", service, known_services_text()));
+    if (!billing::service_id(service))
+      throw UsageError(fmt::format("--services: unknown service '{}' (known: {})", service,
+                                   billing::known_services_text()));
   }
   return EventOptions{args.services, args.units == "frame" ? BillingUnit::Frame : BillingUnit::Image,
                       profile.name};
@@ -143,6 +149,14 @@ std::optional<std::uint64_t> count_list_inputs(const std::string& path, Shard sh
   return count / shard.count + (count % shard.count >= shard.index ? 1 : 0);
 }
 
+// The estimated cost of submitting the batch, into both summaries.
+void add_cost(CostEstimate& cost, nlohmann::ordered_json& summary_json, std::string& summary_text) {
+  const billing::Invoice invoice = cost.invoice();
+  summary_json["cost"] = nlohmann::ordered_json::parse(billing::invoice_to_json(invoice));
+  summary_text +=
+      fmt::format("  estimated cost under {}:\n{}", invoice.plan, billing::invoice_to_table(invoice));
+}
+
 // A resumed run starts after the inputs the folder has records for — provided they are the same inputs.
 void skip_recorded(InputSource& source, const RunFolder& folder) {
   const std::uint64_t skipped = source.skip(folder.recorded());
@@ -173,6 +187,11 @@ int run_check(const CheckArgs& args) {
   RecordOutput& output = folder ? static_cast<RecordOutput&>(*folder) : stdout_output;
   Summary summary;
   BatchSink sink(events, args.dedupe, output, summary);
+  std::unique_ptr<CostEstimate> cost;
+  if (args.plan) {
+    cost = std::make_unique<CostEstimate>(*args.plan, args.account, events);
+    sink.on_billed([&](const Verdict& verdict) { cost->add(verdict); });
+  }
   if (folder) folder->recover([&](const Verdict& recorded) { sink.restore(recorded); });
   const std::uint64_t recorded = folder ? folder->recorded() : 0;
 
@@ -191,8 +210,11 @@ int run_check(const CheckArgs& args) {
   std::fflush(stdout);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const bool complete = !result.interrupted && !result.output_error;
-  if (folder) folder->finish(summary.to_json(elapsed, events.services.size(), args.qps), complete);
-  std::fprintf(stderr, "%s", summary.human_text(elapsed, events.services.size(), args.qps).c_str());
+  nlohmann::ordered_json summary_json = summary.to_json(elapsed, events.services.size(), args.qps);
+  std::string summary_text = summary.human_text(elapsed, events.services.size(), args.qps);
+  if (cost) add_cost(*cost, summary_json, summary_text);
+  if (folder) folder->finish(summary_json, complete);
+  std::fprintf(stderr, "%s", summary_text.c_str());
   if (result.output_error) {
     std::fprintf(stderr, "preflight check: %s\n", result.output_error->c_str());
     return kExitUsage;
@@ -247,6 +269,9 @@ void add_check_command(CLI::App& app, std::function<int()>& run) {
   check->add_option("--qps", args->qps, "Requests per second the account may send")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  check->add_option("--plan", args->plan, "Price the billable events under this plan (see preflight bill)");
+  check->add_option("--account", args->account, "The account file for --plan (trial, packs)")
+      ->check(CLI::ExistingFile);
   check->add_option("--resolve", args->resolve, "HOST:PORT:ADDR: connect HOST:PORT to ADDR (like curl)");
   check->add_flag("--allow-loopback", args->allow_loopback, "Allow 127.0.0.0/8 and ::1 (tests only)");
   check->callback([&run, args] { run = [args] { return run_check_reporting_errors(*args); }; });

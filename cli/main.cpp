@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "cli/bill_command.h"
 #include "cli/check_command.h"
 #include "cli/merge_command.h"
 
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::function<int()> run;
   preflight::cli::add_check_command(app, run);
+  preflight::cli::add_bill_command(app, run);
   preflight::cli::add_merge_command(app, run);
   try {
     app.parse(argc, argv);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <regex>
+
 namespace preflight {
 namespace {
 
@@ -98,8 +100,16 @@ FetchFailure make_failure(FetchReason reason, const TransferOutcome& outcome, co
   return failure;
 }
 
+// Drops curl's " after 1234 ms" / " after 3000 milliseconds": a record must read the same on every run.
+std::string without_elapsed_time(std::string text) {
+  static const std::regex kElapsed(" after [0-9]+ (ms|milliseconds)");
+  return std::regex_replace(text, kElapsed, "");
+}
+
 std::string curl_text(const TransferOutcome& outcome) {
-  return outcome.curl_detail.empty() ? std::string(curl_easy_strerror(outcome.code)) : outcome.curl_detail;
+  if (outcome.code == CURLE_OPERATION_TIMEDOUT) return "the download did not finish in time";  // bytes vary
+  return without_elapsed_time(outcome.curl_detail.empty() ? std::string(curl_easy_strerror(outcome.code))
+                                                          : outcome.curl_detail);
 }
 
 }  // namespace

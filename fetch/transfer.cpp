@@ -57,6 +57,14 @@ bool set(CURL* easy, CURLoption option, Value value) {
   return curl_easy_setopt(easy, option, value) == CURLE_OK;
 }
 
+bool is_https(std::string_view url) {
+  constexpr std::string_view kHttps = "https:";
+  return url.size() >= kHttps.size() &&
+         std::equal(kHttps.begin(), kHttps.end(), url.begin(), [](char expected, char actual) {
+           return expected == std::tolower(static_cast<unsigned char>(actual));
+         });
+}
+
 }  // namespace
 
 Transfer::Transfer(DownloadId id, std::string url, DownloadCompletion on_done, const DownloadPolicy& policy)
@@ -74,7 +82,7 @@ bool Transfer::prepare(curl_slist* resolve_overrides) {
       set(easy, CURLOPT_PROTOCOLS_STR, kAllowedProtocols) &&
       set(easy, CURLOPT_REDIR_PROTOCOLS_STR, kAllowedProtocols) && set(easy, CURLOPT_FOLLOWLOCATION, 0L) &&
       set(easy, CURLOPT_PROXY, kNoProxy) && set(easy, CURLOPT_USERAGENT, policy_.user_agent.c_str()) &&
-      set(easy, CURLOPT_ACCEPT_ENCODING, kAllEncodings) && set(easy, CURLOPT_PIPEWAIT, 1L) &&
+      set(easy, CURLOPT_ACCEPT_ENCODING, kAllEncodings) &&
       set(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS)) &&
       set(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(policy_.max_body_bytes)) &&
       set(easy, CURLOPT_ERRORBUFFER, error_buffer_) &&
@@ -100,6 +108,10 @@ void Transfer::start_request(const std::string& url) {
   too_large_ = false;
   refused_address_.reset();
   curl_easy_setopt(easy_.get(), CURLOPT_URL, url.c_str());
+  // Waiting for a busy connection to a host pays off only where HTTP/2 may multiplex, i.e. over TLS (ALPN).
+  // On http:// the wait lasts until that connection's response: a stalled first URL would hold back every
+  // other URL of its host.
+  curl_easy_setopt(easy_.get(), CURLOPT_PIPEWAIT, is_https(url) ? 1L : 0L);
   curl_easy_setopt(easy_.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(remaining_attempt_time().count()));
 }
 

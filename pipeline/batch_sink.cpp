@@ -18,6 +18,7 @@ void BatchSink::accept(std::optional<Verdict> verdict) {
   const std::string time = utc_timestamp(std::chrono::system_clock::now());
   output_.append(verdict_to_json_line(*verdict), billable_event_lines(*verdict, events_, time));
   summary_.add(*verdict);
+  if (on_billed_ && verdict->billable_units > 0) on_billed_(*verdict);
   written_.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -25,6 +26,7 @@ void BatchSink::restore(const Verdict& recorded) {
   if (dedupe_ && recorded.billable_units > 0 && recorded.sha256)
     seen_.find_or_add(*recorded.sha256, recorded.seq);
   summary_.add(recorded);
+  if (on_billed_ && recorded.billable_units > 0) on_billed_(recorded);
 }
 
 }  // namespace preflight

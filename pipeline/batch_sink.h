@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "pipeline/billable_event.h"
@@ -24,6 +25,9 @@ class BatchSink final {
   // A record an earlier run of this batch wrote (--resume): counted again and remembered for --dedupe.
   void restore(const Verdict& recorded);
 
+  // Called with every verdict that bills (this run's and restored ones), e.g. to price them as they come.
+  void on_billed(std::function<void(const Verdict&)> callback) { on_billed_ = std::move(callback); }
+
   std::uint64_t written() const { return written_.load(std::memory_order_relaxed); }
   bool truncated() const { return truncated_; }
 
@@ -33,6 +37,7 @@ class BatchSink final {
   RecordOutput& output_;
   Summary& summary_;
   DuplicateContent seen_;
+  std::function<void(const Verdict&)> on_billed_;
   std::atomic<std::uint64_t> written_{0};  // read by the progress line from another thread
   bool truncated_ = false;
 };

@@ -2,10 +2,7 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
-#include <algorithm>
-#include <array>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -17,19 +14,7 @@ namespace {
 
 constexpr std::size_t kEventIdHexDigits = 32;  // 128 bits: no collision within any batch
 
-constexpr std::array<std::string_view, 18> kServices = {
-    "ims",          "ims-aigc",    "tiia.label",     "tiia.product",   "tiia.celebrity",
-    "tiia.vehicle", "tiia.porn",   "tiia.politics",  "tiia.terrorism", "tiia.crop",
-    "tiia.quality", "face.detect", "face.landmarks", "face.compare",   "face.verify",
-    "face.search",  "face.group",  "face.liveness"};
-
 }  // namespace
-
-bool is_known_service(std::string_view service) {
-  return std::find(kServices.begin(), kServices.end(), service) != kServices.end();
-}
-
-std::string known_services_text() { return fmt::format("{}", fmt::join(kServices, ", ")); }
 
 std::uint32_t billable_units_for(const Verdict& verdict, BillingUnit unit) {
   if (verdict.outcome != Outcome::Accepted) return 0;

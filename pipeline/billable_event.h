@@ -24,10 +24,6 @@ struct EventOptions {
   std::string profile;  // the rule profile's name
 };
 
-// SPEC §8's service names, shared by events and price plans ("ims", "ims-aigc", "tiia.label", …).
-bool is_known_service(std::string_view service);
-std::string known_services_text();  // "ims, ims-aigc, …" for error messages
-
 // The units the service bills for this verdict: 0 unless accepted.
 std::uint32_t billable_units_for(const Verdict& verdict, BillingUnit unit);
 

@@ -73,15 +73,6 @@ TEST(BillableEvent, SeqIsFoundEvenWhenTheSubjectMentionsIt) {
   EXPECT_EQ(billable_event_seq("{\"no\":1}"), std::nullopt);
 }
 
-TEST(BillableEvent, KnownServicesAreSpecNames) {
-  EXPECT_TRUE(is_known_service("ims"));
-  EXPECT_TRUE(is_known_service("face.liveness"));
-  EXPECT_TRUE(is_known_service("tiia.quality"));
-  EXPECT_FALSE(is_known_service("IMS"));
-  EXPECT_FALSE(is_known_service("face"));
-  EXPECT_NE(known_services_text().find("ims-aigc"), std::string::npos);
-}
-
 TEST(DuplicateContent, SecondCopyIsNotBilledAndNamesTheFirst) {
   DuplicateContent seen;
   Verdict first = accepted_gif(3, kSha);
