@@ -93,10 +93,11 @@ std::unique_ptr<RunFolder> RunFolder::open(const std::string& dir, const nlohman
             "original ones, or choose another --out",
             dir, first_difference(manifest.value("batch", nlohmann::json::object()), batch)));
       }
+      folder->marked_complete_ = manifest.value("complete", false);
     } else {
       for (const char* name : {kVerdictsFile, kEventsFile}) truncate_file(in_dir(dir, name), 0);
+      folder->write_manifest(false);
     }
-    folder->write_manifest(false);
     folder->verdicts_fd_ = open_for_append(in_dir(dir, kVerdictsFile));
     folder->events_fd_ = open_for_append(in_dir(dir, kEventsFile));
   } catch (const RunFolderError&) {
@@ -156,6 +157,10 @@ void RunFolder::write_manifest(bool complete) {
 }
 
 void RunFolder::append(const std::string& record, const std::vector<std::string>& events) {
+  if (marked_complete_) {  // a resumed run that grows (a longer list) is incomplete until it finishes
+    write_manifest(false);
+    marked_complete_ = false;
+  }
   if (!events.empty()) {
     std::string lines;
     for (const std::string& event : events) lines.append(event).push_back('\n');
@@ -166,7 +171,7 @@ void RunFolder::append(const std::string& record, const std::vector<std::string>
 
 void RunFolder::finish(const nlohmann::json& summary, bool complete) {
   replace_file(in_dir(dir_, kSummaryFile), summary.dump(2) + "\n");
-  if (complete) write_manifest(true);
+  if (complete && !marked_complete_) write_manifest(true);
 }
 
 }  // namespace preflight

@@ -60,6 +60,7 @@ class RunFolder final : public RecordOutput {
   int lock_fd_ = -1;
   int verdicts_fd_ = -1;
   int events_fd_ = -1;
+  bool marked_complete_ = false;  // run.json says complete: a refused or empty resume leaves it so
   std::uint64_t recorded_ = 0;
   std::optional<std::uint64_t> last_seq_;
   std::optional<std::string> last_input_;
