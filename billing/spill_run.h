@@ -10,6 +10,11 @@
 
 namespace preflight::billing {
 
+// Closes a stdio file owned by a unique_ptr.
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
 // A sorted run of de-duplication entries on disk: records of (hash, key length, key, usage), in ascending
 // (hash, key) order, each key at most once. Written by RunWriter, streamed back by RunReader with a fixed
 // buffer.
@@ -21,12 +26,9 @@ class RunWriter {
   void close();
 
  private:
-  struct Closer {
-    void operator()(std::FILE* file) const { std::fclose(file); }
-  };
   std::filesystem::path path_;
   std::unique_ptr<char[]> buffer_;  // declared before file_: it must outlive the fclose that flushes it
-  std::unique_ptr<std::FILE, Closer> file_;
+  std::unique_ptr<std::FILE, FileCloser> file_;
 };
 
 class RunReader {
@@ -39,12 +41,9 @@ class RunReader {
   const Usage& usage() const { return usage_; }
 
  private:
-  struct Closer {
-    void operator()(std::FILE* file) const { std::fclose(file); }
-  };
   std::filesystem::path path_;
   std::unique_ptr<char[]> buffer_;  // declared before file_: it must outlive the fclose that flushes it
-  std::unique_ptr<std::FILE, Closer> file_;
+  std::unique_ptr<std::FILE, FileCloser> file_;
   std::uint64_t hash_ = 0;
   std::string key_;
   Usage usage_;

@@ -1,5 +1,7 @@
 #include "tests/batch/batch_support.h"
 
+#include <gtest/gtest.h>
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -305,6 +307,15 @@ std::string sha256_of(const std::vector<std::uint8_t>& bytes) {
     hex.push_back(kHex[digest[i] & 0xF]);
   }
   return hex;
+}
+
+void expect_same_finished_run(const RunFolderContent& expected, const RunFolderContent& after) {
+  EXPECT_EQ(first_difference(comparable_verdicts(expected.verdicts), comparable_verdicts(after.verdicts)),
+            "");
+  EXPECT_EQ(first_difference(comparable_events(expected.events), comparable_events(after.events)), "");
+  EXPECT_EQ(duplicate_event_ids(after.events), std::vector<std::string>());
+  EXPECT_EQ(comparable_summary(after.summary), comparable_summary(expected.summary));
+  EXPECT_EQ(after.manifest["complete"], true);
 }
 
 }  // namespace preflight::testing

@@ -104,6 +104,10 @@ std::vector<std::string> duplicate_event_ids(const std::vector<nlohmann::json>& 
 std::string first_difference(const std::vector<nlohmann::json>& expected,
                              const std::vector<nlohmann::json>& actual);
 
+// A resumed run ended as the uninterrupted `expected` one: the same records (timings aside), events (times
+// aside) and summary, no event id twice, and marked complete. Reports through gtest.
+void expect_same_finished_run(const RunFolderContent& expected, const RunFolderContent& after);
+
 // Lower-case hex SHA-256 of `bytes`, computed here independently of the product.
 std::string sha256_of(const std::vector<std::uint8_t>& bytes);
 

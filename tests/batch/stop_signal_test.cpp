@@ -106,12 +106,7 @@ TEST(BatchStopSignal, TermOrIntMidRunLeavesAResumablePrefixThatResumeCompletes) 
     ASSERT_TRUE(resumed.has_value());
     EXPECT_EQ(resumed->exit_status, 1) << resumed->err;
     const RunFolderContent after = read_run_folder(outs[i]);
-    EXPECT_EQ(first_difference(comparable_verdicts(expected.verdicts), comparable_verdicts(after.verdicts)),
-              "");
-    EXPECT_EQ(first_difference(comparable_events(expected.events), comparable_events(after.events)), "");
-    EXPECT_EQ(duplicate_event_ids(after.events), std::vector<std::string>());
-    EXPECT_EQ(comparable_summary(after.summary), comparable_summary(expected.summary));
-    EXPECT_EQ(after.manifest["complete"], true);
+    expect_same_finished_run(expected, after);
   }
 }
 
