@@ -11,4 +11,10 @@ DecodeFailure for_frame(std::uint32_t index, const ImageHeader& header, DecodeFa
   return failure;
 }
 
+std::optional<DecodeFailure> beyond_first_frame(std::span<const std::uint32_t> indices, std::string message) {
+  if (indices.size() > 1 || (!indices.empty() && indices.front() != 0))
+    return decode_failure("frame_out_of_range", std::move(message));
+  return std::nullopt;
+}
+
 }  // namespace preflight

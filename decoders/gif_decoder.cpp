@@ -229,11 +229,8 @@ class GifDecoder final : public Decoder {
   DecodeStatus decode_frames(ByteView bytes, const ImageHeader& header,
                              std::span<const std::uint32_t> indices,
                              const DecodeLimits& limits) const override {
-    try {
-      return decode_requested(bytes, header, indices, limits);
-    } catch (const std::bad_alloc&) {
-      return decode_failure("out_of_memory", "row buffer allocation failed");
-    }
+    return with_allocation_failure([&] { return decode_requested(bytes, header, indices, limits); },
+                                   "row buffer allocation failed");
   }
 };
 

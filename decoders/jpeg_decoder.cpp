@@ -1,4 +1,5 @@
 #include "decoders/jpeg_decoder.h"
+#include "decoders/frame_failure.h"
 
 #include <algorithm>
 #include <climits>
@@ -243,14 +244,9 @@ class JpegDecoder final : public Decoder {
                              std::span<const std::uint32_t> indices,
                              const DecodeLimits& limits) const override {
     if (indices.empty()) return Decoded{};
-    if (indices.size() > 1 || indices.front() != 0) {
-      return decode_failure("frame_out_of_range", "a JPEG holds one frame");
-    }
-    try {
-      return validate_scan_data(bytes, header, limits);
-    } catch (const std::bad_alloc&) {
-      return decode_failure("out_of_memory", "row buffer allocation failed");
-    }
+    if (auto failure = beyond_first_frame(indices, "a JPEG holds one frame")) return *failure;
+    return with_allocation_failure([&] { return validate_scan_data(bytes, header, limits); },
+                                   "row buffer allocation failed");
   }
 };
 

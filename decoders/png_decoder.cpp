@@ -1,4 +1,5 @@
 #include "decoders/png_decoder.h"
+#include "decoders/frame_failure.h"
 
 #include <spng.h>
 
@@ -201,14 +202,10 @@ class PngDecoder final : public Decoder {
                              std::span<const std::uint32_t> indices,
                              const DecodeLimits& limits) const override {
     if (indices.empty()) return Decoded{};
-    if (indices.size() > 1 || indices.front() != 0) {
-      return decode_failure("frame_out_of_range", "a PNG is checked on its default image only");
-    }
-    try {
-      return validate_image(bytes, header, limits);
-    } catch (const std::bad_alloc&) {
-      return decode_failure("out_of_memory", "row buffer allocation failed");
-    }
+    if (auto failure = beyond_first_frame(indices, "a PNG is checked on its default image only"))
+      return *failure;
+    return with_allocation_failure([&] { return validate_image(bytes, header, limits); },
+                                   "row buffer allocation failed");
   }
 };
 

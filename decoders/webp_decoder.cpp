@@ -249,11 +249,8 @@ class WebpDecoder final : public Decoder {
   DecodeStatus decode_frames(ByteView bytes, const ImageHeader& header,
                              std::span<const std::uint32_t> indices,
                              const DecodeLimits& limits) const override {
-    try {
-      return decode_requested(bytes, header, indices, limits);
-    } catch (const std::bad_alloc&) {
-      return decode_failure("out_of_memory", "frame buffer allocation failed");
-    }
+    return with_allocation_failure([&] { return decode_requested(bytes, header, indices, limits); },
+                                   "frame buffer allocation failed");
   }
 };
 

@@ -23,8 +23,6 @@ namespace fs = std::filesystem;
 constexpr const char* kLockFile = ".lock";
 constexpr int kManifestVersion = 1;
 
-std::string in_dir(const std::string& dir, const char* name) { return (fs::path(dir) / name).string(); }
-
 // The first field whose value differs between two batch descriptions, for the resume error.
 std::string first_difference(const nlohmann::json& recorded, const nlohmann::json& now) {
   for (const auto& [key, value] : now.items()) {
@@ -36,7 +34,7 @@ std::string first_difference(const nlohmann::json& recorded, const nlohmann::jso
 }
 
 int take_lock(const std::string& dir) {
-  const std::string path = in_dir(dir, kLockFile);
+  const std::string path = run_file(dir, kLockFile);
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
     throw RunFolderError(fmt::format("--out {}: cannot write in the folder: {}", dir, std::strerror(errno)));
@@ -52,8 +50,21 @@ int take_lock(const std::string& dir) {
 
 }  // namespace
 
+std::string run_file(const std::string& dir, const char* name) { return (fs::path(dir) / name).string(); }
+
+std::optional<Verdict> next_record(JsonlReader& verdicts) {
+  const auto line = verdicts.next();
+  if (!line) return std::nullopt;
+  try {
+    return verdict_from_json(*line);
+  } catch (const std::exception& failure) {
+    throw RunFolderError(fmt::format("{}:{}: {}; the run folder is damaged, start a new run", verdicts.path(),
+                                     verdicts.line_number(), failure.what()));
+  }
+}
+
 nlohmann::json read_run_manifest(const std::string& dir) {
-  const std::string path = in_dir(dir, RunFolder::kManifestFile);
+  const std::string path = run_file(dir, RunFolder::kManifestFile);
   std::ifstream file(path);
   if (!file) throw RunFolderError(fmt::format("{}: missing: {} is not a preflight run folder", path, dir));
   try {
@@ -78,7 +89,7 @@ std::unique_ptr<RunFolder> RunFolder::open(const std::string& dir, const nlohman
     throw RunFolderError(fmt::format("--out {}: cannot create the folder: {}", dir, error.message()));
   std::unique_ptr<RunFolder> folder(new RunFolder(dir, batch));
   folder->lock_fd_ = take_lock(dir);
-  const bool has_run = fs::exists(in_dir(dir, kManifestFile));
+  const bool has_run = fs::exists(run_file(dir, kManifestFile));
   try {
     if (has_run && !resume) {
       throw RunFolderError(fmt::format(
@@ -95,11 +106,11 @@ std::unique_ptr<RunFolder> RunFolder::open(const std::string& dir, const nlohman
       }
       folder->marked_complete_ = manifest.value("complete", false);
     } else {
-      for (const char* name : {kVerdictsFile, kEventsFile}) truncate_file(in_dir(dir, name), 0);
+      for (const char* name : {kVerdictsFile, kEventsFile}) truncate_file(run_file(dir, name), 0);
       folder->write_manifest(false);
     }
-    folder->verdicts_fd_ = open_for_append(in_dir(dir, kVerdictsFile));
-    folder->events_fd_ = open_for_append(in_dir(dir, kEventsFile));
+    folder->verdicts_fd_ = open_for_append(run_file(dir, kVerdictsFile));
+    folder->events_fd_ = open_for_append(run_file(dir, kEventsFile));
   } catch (const RunFolderError&) {
     throw;
   } catch (const std::exception& failure) {
@@ -121,26 +132,19 @@ void RunFolder::recover(const std::function<void(const Verdict&)>& restore) {
 }
 
 void RunFolder::recover_records(const std::function<void(const Verdict&)>& restore) {
-  const std::string verdicts_path = in_dir(dir_, kVerdictsFile);
+  const std::string verdicts_path = run_file(dir_, kVerdictsFile);
   JsonlReader verdicts(verdicts_path, true);
-  while (const auto line = verdicts.next()) {
-    Verdict verdict;
-    try {
-      verdict = verdict_from_json(*line);
-    } catch (const std::exception& failure) {
-      throw RunFolderError(fmt::format("{}:{}: {}; the run folder is damaged, start a new run", verdicts_path,
-                                       verdicts.line_number(), failure.what()));
-    }
-    restore(verdict);
+  while (const auto verdict = next_record(verdicts)) {
+    restore(*verdict);
     ++recorded_;
-    last_seq_ = verdict.seq;
-    last_input_ = verdict.input;
+    last_seq_ = verdict->seq;
+    last_input_ = verdict->input;
   }
   truncate_file(verdicts_path, verdicts.offset());
 }
 
 void RunFolder::recover_events() {
-  const std::string events_path = in_dir(dir_, kEventsFile);
+  const std::string events_path = run_file(dir_, kEventsFile);
   JsonlReader events(events_path, true);
   std::uint64_t keep = 0;
   while (const auto line = events.next()) {
@@ -153,7 +157,7 @@ void RunFolder::recover_events() {
 
 void RunFolder::write_manifest(bool complete) {
   const nlohmann::json manifest = {{"version", kManifestVersion}, {"batch", batch_}, {"complete", complete}};
-  replace_file(in_dir(dir_, kManifestFile), manifest.dump(2) + "\n");
+  replace_file(run_file(dir_, kManifestFile), manifest.dump(2) + "\n");
 }
 
 void RunFolder::append(const std::string& record, const std::vector<std::string>& events) {
@@ -164,13 +168,13 @@ void RunFolder::append(const std::string& record, const std::vector<std::string>
   if (!events.empty()) {
     std::string lines;
     for (const std::string& event : events) lines.append(event).push_back('\n');
-    write_all(events_fd_, lines, in_dir(dir_, kEventsFile));
+    write_all(events_fd_, lines, run_file(dir_, kEventsFile));
   }
-  write_all(verdicts_fd_, record + "\n", in_dir(dir_, kVerdictsFile));
+  write_all(verdicts_fd_, record + "\n", run_file(dir_, kVerdictsFile));
 }
 
 void RunFolder::finish(const nlohmann::json& summary, bool complete) {
-  replace_file(in_dir(dir_, kSummaryFile), summary.dump(2) + "\n");
+  replace_file(run_file(dir_, kSummaryFile), summary.dump(2) + "\n");
   if (complete && !marked_complete_) write_manifest(true);
 }
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/jsonl_reader.h"
 #include "pipeline/record_output.h"
 #include "pipeline/verdict.h"
 
@@ -68,5 +69,12 @@ class RunFolder final : public RecordOutput {
 
 // Reads a run folder's run.json; throws RunFolderError naming the file when it is missing or malformed.
 nlohmann::json read_run_manifest(const std::string& dir);
+
+// The path of `name` (one of RunFolder's files) in run folder `dir`.
+std::string run_file(const std::string& dir, const char* name);
+
+// The next record of a verdicts.jsonl, or nullopt at its end; throws RunFolderError naming the file and
+// line of a damaged record.
+std::optional<Verdict> next_record(JsonlReader& verdicts);
 
 }  // namespace preflight

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <queue>
@@ -19,8 +18,6 @@
 namespace preflight {
 namespace {
 
-namespace fs = std::filesystem;
-
 // One shard's records and events, read in step.
 struct ShardReader {
   std::string dir;
@@ -29,19 +26,7 @@ struct ShardReader {
   std::optional<Verdict> record;     // the next record, if any
   std::optional<std::string> event;  // the next event line, if any
 
-  void advance_record() {
-    const auto line = verdicts->next();
-    if (!line) {
-      record.reset();
-      return;
-    }
-    try {
-      record = verdict_from_json(*line);
-    } catch (const std::exception& failure) {
-      throw RunFolderError(
-          fmt::format("{}:{}: {}", verdicts->path(), verdicts->line_number(), failure.what()));
-    }
-  }
+  void advance_record() { record = next_record(*verdicts); }
   void advance_event() {
     const auto line = events->next();
     event = line ? std::optional<std::string>(*line) : std::nullopt;
@@ -56,8 +41,6 @@ struct ShardReader {
     return lines;
   }
 };
-
-std::string in_dir(const std::string& dir, const char* name) { return (fs::path(dir) / name).string(); }
 
 Shard manifest_shard(const nlohmann::json& manifest, const std::string& dir) {
   const auto parsed = parse_shard(manifest["batch"].value("shard", std::string("1/1")));
@@ -109,7 +92,7 @@ EventOptions batch_event_options(const nlohmann::json& batch) {
 
 // What the first shard's summary says about submission and time, carried into the merged summary.
 std::uint32_t summary_qps(const std::string& dir) {
-  std::ifstream file(in_dir(dir, RunFolder::kSummaryFile));
+  std::ifstream file(run_file(dir, RunFolder::kSummaryFile));
   const nlohmann::json summary = nlohmann::json::parse(file, nullptr, false);
   if (summary.is_discarded()) return 100;
   return summary.value("/submit/qps"_json_pointer, 100u);
@@ -123,8 +106,8 @@ Summary merge_runs(const std::vector<std::string>& shard_dirs, const std::string
   const bool dedupe = batch.value("dedupe", false);
   std::vector<ShardReader> shards;
   for (const std::string& dir : shard_dirs) {
-    ShardReader shard{dir, std::make_unique<JsonlReader>(in_dir(dir, RunFolder::kVerdictsFile)),
-                      std::make_unique<JsonlReader>(in_dir(dir, RunFolder::kEventsFile), true)};
+    ShardReader shard{dir, std::make_unique<JsonlReader>(run_file(dir, RunFolder::kVerdictsFile)),
+                      std::make_unique<JsonlReader>(run_file(dir, RunFolder::kEventsFile), true)};
     shard.advance_record();
     shard.advance_event();
     shards.push_back(std::move(shard));
