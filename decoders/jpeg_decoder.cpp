@@ -13,6 +13,7 @@
 #include <jerror.h>
 #include <jpeglib.h>
 
+#include "decoders/jpeg_entropy_check.h"
 #include "decoders/scratch_buffer.h"
 
 namespace preflight {
@@ -211,6 +212,9 @@ DecodeStatus validate_scan_data(ByteView bytes, const ImageHeader& header, const
   if (auto mismatch = differs_from_probe(session.cinfo, header)) return *mismatch;
   if (auto excess = check_dimension_limits(session.cinfo.image_width, session.cinfo.image_height, limits))
     return *excess;
+  // The common case proven at a fraction of a decode's cost; anything unproven gets libjpeg's verdict.
+  if (!session.cinfo.progressive_mode && !session.cinfo.arith_code && proves_sequential_entropy_data(bytes))
+    return Decoded{};
   if (!run_guarded(session, choose_validation_output)) return failure_of(session);
 
   const std::size_t row_bytes = std::size_t{session.cinfo.output_width} * session.cinfo.out_color_components;

@@ -190,6 +190,11 @@ Bytes encode_jpeg(const Raster& raster, JpegOptions options) {
   cinfo.in_color_space = JCS_RGB;
   jpeg_set_defaults(&cinfo);
   jpeg_set_quality(&cinfo, options.quality, TRUE);
+  if (options.grayscale) jpeg_set_colorspace(&cinfo, JCS_GRAYSCALE);
+  cinfo.comp_info[0].h_samp_factor = options.luma_h;
+  cinfo.comp_info[0].v_samp_factor = options.luma_v;
+  cinfo.restart_interval = options.restart_interval;
+  cinfo.optimize_coding = options.optimize_coding ? TRUE : FALSE;
   if (options.progressive) jpeg_simple_progression(&cinfo);
   jpeg_start_compress(&cinfo, TRUE);
   while (cinfo.next_scanline < cinfo.image_height) {

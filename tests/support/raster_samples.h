@@ -32,6 +32,11 @@ struct Animation {
 struct JpegOptions {
   int quality = 85;
   bool progressive = false;
+  bool grayscale = false;
+  int luma_h = 2;  // luma sampling factors; chroma stays 1 x 1 (2 x 2 is libjpeg's default 4:2:0)
+  int luma_v = 2;
+  unsigned restart_interval = 0;  // in MCUs; 0: no restart markers
+  bool optimize_coding = false;   // per-image Huffman tables instead of the standard ones
 };
 Bytes encode_jpeg(const Raster& raster, JpegOptions options = {});
 
