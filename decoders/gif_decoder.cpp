@@ -11,6 +11,7 @@
 #include <string>
 
 #include "decoders/frame_failure.h"
+#include "decoders/gif_block_walk.h"
 #include "decoders/scratch_buffer.h"
 
 namespace preflight {
@@ -220,6 +221,10 @@ class GifDecoder final : public Decoder {
     header.format = Format::Gif;
     header.width = static_cast<std::uint32_t>(stream.get()->SWidth);
     header.height = static_cast<std::uint32_t>(stream.get()->SHeight);
+    if (const auto frames = count_gif_frames(bytes, limits.max_frames)) {
+      header.frames_total = *frames;
+      return header;
+    }
     FrameCount count = count_frames(stream, limits.max_frames);
     header.frames_total = count.frames;
     header.defect = std::move(count.defect);
