@@ -58,6 +58,7 @@ Checker::Checker(Profile profile, CheckOptions options)
       frame_interval_(options.frame_interval.value_or(profile_.frame_interval)),
       max_frames_(options.max_frames.value_or(profile_.max_frames)),
       decode_scope_(options.decode_scope),
+      content_hash_(options.content_hash),
       decode_limits_(decode_limits_for(profile_)) {
   if (max_frames_ < 1) throw std::invalid_argument("max_frames must be at least 1");
 }
@@ -85,7 +86,7 @@ Verdict Checker::check(ByteView bytes, const CheckRequest& request) const {
   Verdict verdict = start_verdict(request, bytes.size());
   try {
     verdict.inline_ok = passes_inline_size(bytes.size(), profile_);
-    verdict.sha256 = sha256_hex(bytes);
+    if (content_hash_) verdict.sha256 = sha256_hex(bytes);
     const auto probe_start = Clock::now();
     const SniffResult sniffed = sniff(bytes);
     if (auto rejection = check_format(sniffed, profile_)) {

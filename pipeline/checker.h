@@ -22,6 +22,9 @@ struct CheckOptions {
   std::optional<std::uint32_t> frame_interval;
   std::optional<std::uint32_t> max_frames;
   DecodeScope decode_scope = DecodeScope::Sampled;
+  // The record's sha256 (which billable events and --dedupe need). An embedding service that only wants
+  // verdicts can turn it off: hashing costs about as much as validating an uncompressed image.
+  bool content_hash = true;
 };
 
 // What the caller knows about an input besides its bytes.
@@ -60,6 +63,7 @@ class Checker {
   std::uint32_t frame_interval_;
   std::uint32_t max_frames_;
   DecodeScope decode_scope_;
+  bool content_hash_;
   DecodeLimits decode_limits_;
 };
 

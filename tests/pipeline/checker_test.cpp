@@ -116,6 +116,19 @@ TEST(CheckerOptions, DecodeAllCatchesDamageInAFrameTheServiceDoesNotSample) {
   EXPECT_TRUE(strict_view.reason.value_or("").starts_with("decode_failed:frame_2:")) << *strict_view.reason;
 }
 
+TEST(CheckerOptions, ContentHashCanBeTurnedOffWithoutChangingTheVerdict) {
+  const auto gif = read_file_bytes(corpus_dir() / "animated/gif_21frames.gif");
+  const Verdict hashed = Checker(load_profile("tencent-ims")).check(gif, CheckRequest{});
+  CheckOptions unhashed_options;
+  unhashed_options.content_hash = false;
+  const Verdict unhashed = Checker(load_profile("tencent-ims"), unhashed_options).check(gif, CheckRequest{});
+  ASSERT_TRUE(hashed.sha256);
+  EXPECT_EQ(hashed.sha256->size(), 64u);
+  EXPECT_FALSE(unhashed.sha256);
+  EXPECT_EQ(unhashed.outcome, hashed.outcome);
+  EXPECT_EQ(unhashed.frames_sampled, hashed.frames_sampled);
+}
+
 TEST(CheckerRecord, RulesStopAtTheFirstFailureCheapestFirst) {
   const Checker checker(load_profile("tencent-ims"));
   const std::vector<std::uint8_t> tiny(10, 0xFF);
