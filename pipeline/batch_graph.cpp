@@ -5,6 +5,7 @@
 #include <tbb/task_arena.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -76,28 +77,37 @@ class StopWatcher final {
  public:
   StopWatcher(const std::atomic<bool>& stop, const std::atomic<bool>& failed, InputSource& source,
               Downloader& downloader)
-      : thread_([&, this] {
-          while (!done_.load()) {
-            if (stop.load() || failed.load()) {
-              interrupted_ = true;
-              source.stop();
-              downloader.shutdown(ShutdownMode::Abort);
-              return;
-            }
-            std::this_thread::sleep_for(kStopPoll);
-          }
-        }) {}
-  // Stops watching; true if a stop was acted upon.
+      : thread_([&, this] { watch(stop, failed, source, downloader); }) {}
+  // Stops watching without sitting out a poll interval; true if a stop was acted upon.
   bool finish() {
-    done_.store(true);
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_one();
     thread_.join();
     return interrupted_;
   }
 
  private:
-  std::atomic<bool> done_{false};
+  void watch(const std::atomic<bool>& stop, const std::atomic<bool>& failed, InputSource& source,
+             Downloader& downloader) {
+    std::unique_lock lock(mutex_);
+    // Polled: `stop` is set by a signal handler, which cannot notify.
+    while (!stop.load() && !failed.load()) {
+      if (wake_.wait_for(lock, kStopPoll, [this] { return done_; })) return;
+    }
+    lock.unlock();
+    interrupted_ = true;
+    source.stop();
+    downloader.shutdown(ShutdownMode::Abort);
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
   bool interrupted_ = false;
-  std::thread thread_;
+  std::thread thread_;  // last: starts once everything above is built
 };
 
 }  // namespace

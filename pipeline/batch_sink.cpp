@@ -15,11 +15,15 @@ void BatchSink::accept(std::optional<Verdict> verdict) {
     return;
   }
   settle_billing(*verdict, events_.unit, dedupe_ ? &seen_ : nullptr);
-  const std::string time = utc_timestamp(std::chrono::system_clock::now());
-  output_.append(verdict_to_json_line(*verdict), billable_event_lines(*verdict, events_, time));
+  output_.append(verdict_to_json_line(*verdict), event_lines(*verdict));
   summary_.add(*verdict);
   if (on_billed_ && verdict->billable_units > 0) on_billed_(*verdict);
   written_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::vector<std::string> BatchSink::event_lines(const Verdict& verdict) const {
+  if (!output_.writes_events()) return {};
+  return billable_event_lines(verdict, events_, utc_timestamp(std::chrono::system_clock::now()));
 }
 
 void BatchSink::restore(const Verdict& recorded) {

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "pipeline/billable_event.h"
 #include "pipeline/duplicate_content.h"
@@ -32,6 +34,9 @@ class BatchSink final {
   bool truncated() const { return truncated_; }
 
  private:
+  // The verdict's billable events, if the output writes them.
+  std::vector<std::string> event_lines(const Verdict& verdict) const;
+
   EventOptions events_;
   bool dedupe_;
   RecordOutput& output_;

@@ -9,6 +9,8 @@ namespace preflight {
 class RecordOutput {
  public:
   virtual ~RecordOutput() = default;
+  // False when append() drops the events: the sink then does not build them.
+  virtual bool writes_events() const { return true; }
   // The events of one input, then its record (lines without newlines). A run folder has written them
   // through to its files before returning, so a crash never loses what was appended.
   virtual void append(const std::string& record, const std::vector<std::string>& events) = 0;

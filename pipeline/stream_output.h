@@ -10,6 +10,7 @@ namespace preflight {
 class StreamOutput final : public RecordOutput {
  public:
   explicit StreamOutput(std::FILE* stream) : stream_(stream) {}
+  bool writes_events() const override { return false; }
   void append(const std::string& record, const std::vector<std::string>& events) override;
 
  private:

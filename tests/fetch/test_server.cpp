@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -161,8 +162,8 @@ enum class After { KeepAlive, Close, Reset };
 
 class TestServer::Impl {
  public:
-  explicit Impl(std::uint64_t max_body_bytes)
-      : max_body_bytes_(max_body_bytes), image_(make_png()), photo_(make_photo()) {
+  Impl(std::uint64_t max_body_bytes, std::vector<std::vector<std::uint8_t>> files)
+      : max_body_bytes_(max_body_bytes), image_(make_png()), photo_(make_photo()), files_(std::move(files)) {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -239,6 +240,7 @@ class TestServer::Impl {
       sleep_unless_stopping(std::chrono::milliseconds(std::stoi(path.substr(7))), stopping_);
       return send_body(fd, photo_);
     }
+    if (path.rfind("/file/", 0) == 0) return send_file(fd, path.substr(6));
     if (path == "/flaky") return hits(target) == 1 ? send_status(fd, 500) : send_image(fd);
     if (path.rfind("/chain/", 0) == 0) return chain(fd, std::stoi(path.substr(7)));
     if (path == "/redirect/ip-literal")
@@ -299,6 +301,13 @@ class TestServer::Impl {
 
   After send_image(int fd) { return send_body(fd, image_); }
 
+  After send_file(int fd, std::string_view index) {
+    std::size_t n = 0;
+    const auto [end, error] = std::from_chars(index.data(), index.data() + index.size(), n);
+    const bool found = error == std::errc() && end == index.data() + index.size() && n < files_.size();
+    return found ? send_body(fd, files_[n]) : send_status(fd, 404);
+  }
+
   static After send_body(int fd, const std::vector<std::uint8_t>& bytes) {
     const std::string body(bytes.begin(), bytes.end());
     return send_all(fd, head(200, with_length(body.size())) + body) ? After::KeepAlive : After::Close;
@@ -340,6 +349,7 @@ class TestServer::Impl {
   const std::uint64_t max_body_bytes_;
   const std::vector<std::uint8_t> image_;
   const std::vector<std::uint8_t> photo_;
+  const std::vector<std::vector<std::uint8_t>> files_;
   std::once_flag bomb_made_;
   std::string bomb_;  // made on first use: for a large cap it takes seconds
   int listen_fd_ = -1;
@@ -352,7 +362,8 @@ class TestServer::Impl {
   std::thread acceptor_;  // last: starts once everything above is built
 };
 
-TestServer::TestServer(std::uint64_t max_body_bytes) : impl_(std::make_unique<Impl>(max_body_bytes)) {}
+TestServer::TestServer(std::uint64_t max_body_bytes, std::vector<std::vector<std::uint8_t>> files)
+    : impl_(std::make_unique<Impl>(max_body_bytes, std::move(files))) {}
 
 TestServer::~TestServer() = default;
 

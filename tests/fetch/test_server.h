@@ -21,8 +21,8 @@ inline constexpr const char* kNotHttp = "(not http)";
 class TestServer final {
  public:
   // `max_body_bytes` is the downloader's cap: the oversized routes send more than it, the gzip bomb
-  // decodes to far more than it.
-  explicit TestServer(std::uint64_t max_body_bytes);
+  // decodes to far more than it. `files` are what /file/<n> serves.
+  explicit TestServer(std::uint64_t max_body_bytes, std::vector<std::vector<std::uint8_t>> files = {});
   ~TestServer();
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
@@ -47,6 +47,7 @@ class TestServer final {
   //   /drip                  Content-Length: 100, one byte every 500 ms
   //   /reset                 part of the body, then RST (SO_LINGER 0)
   //   /short                 a body shorter than its Content-Length, then a normal close
+  //   /file/<n>              the n-th of the constructor's `files` (from 0; 404 past the end)
   // A connection that does not start like HTTP (an https:// URL for this port) gets a 400 (kNotHttp).
   std::string url(const std::string& path) const;
   int port() const;
