@@ -32,7 +32,8 @@ std::string billable_event_id(std::string_view service, std::string_view input, 
 }
 
 std::string utc_timestamp(std::chrono::system_clock::time_point time) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(time));
+  // fmt 9 formats a system_clock time point in local time; format the UTC calendar time instead.
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(time)));
 }
 
 std::vector<std::string> billable_event_lines(const Verdict& verdict, const EventOptions& options,

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "pipeline/duplicate_content.h"
@@ -96,6 +101,30 @@ TEST(DuplicateContent, WithoutDedupeEveryCopyBills) {
   settle_billing(first, BillingUnit::Image, nullptr);
   settle_billing(second, BillingUnit::Image, nullptr);
   EXPECT_EQ(second.billable_units, 1u);
+}
+
+}  // namespace
+}  // namespace preflight
+
+namespace preflight {
+namespace {
+
+// Event times are UTC ("…Z") whatever the process's time zone.
+TEST(BillableEvent, TimestampIsUtcInAnyTimeZone) {
+  const char* saved = std::getenv("TZ");
+  const std::string previous = saved != nullptr ? saved : "";
+  ::setenv("TZ", "Asia/Shanghai", 1);
+  ::tzset();
+  const auto time = std::chrono::sys_days{std::chrono::year{2026} / 11 / 23} + std::chrono::hours{1} +
+                    std::chrono::milliseconds{1500};
+  const std::string stamp = utc_timestamp(time);
+  if (saved != nullptr) {
+    ::setenv("TZ", previous.c_str(), 1);
+  } else {
+    ::unsetenv("TZ");
+  }
+  ::tzset();
+  EXPECT_EQ(stamp, "2026-11-23T01:00:01Z");
 }
 
 }  // namespace
