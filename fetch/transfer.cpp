@@ -227,7 +227,9 @@ std::size_t Transfer::body_chunk(const char* data, std::size_t size) {
     return kAbort;
   }
   try {
-    result_.bytes.insert(result_.bytes.end(), data, data + size);
+    // As bytes, so the insert is one memcpy rather than a loop converting each char.
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(data);
+    result_.bytes.insert(result_.bytes.end(), bytes, bytes + size);
   } catch (...) {
     return kAbort;
   }
