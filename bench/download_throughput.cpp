@@ -3,10 +3,7 @@
 // the CPU counted here is the client's alone (its curl loop thread included).
 // Run: build/download_throughput [--benchmark_min_time=2]
 #include <benchmark/benchmark.h>
-#include <signal.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <condition_variable>
 #include <cstdio>
@@ -14,6 +11,7 @@
 #include <string>
 
 #include "fetch/downloader.h"
+#include "tests/fetch/server_process.h"
 #include "tests/fetch/test_server.h"
 
 namespace preflight {
@@ -24,6 +22,11 @@ constexpr int kDownloadsPerIteration = 512;
 
 std::vector<std::string> server_resolve_overrides;  // set in main() before the benchmarks run
 std::string image_url;
+
+void use_server_port(const std::string& port) {
+  image_url = std::string("http://") + testing::kImagesHost + ":" + port + "/image";
+  server_resolve_overrides = {std::string(testing::kImagesHost) + ":" + port + ":127.0.0.1"};
+}
 
 double process_cpu_seconds() {
   rusage usage{};
@@ -89,44 +92,18 @@ BENCHMARK(downloads)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
-// Starts the server in a child process (before any thread exists here) and reads back its port.
-pid_t start_server_process() {
-  int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) return -1;
-  const pid_t child = ::fork();
-  if (child == 0) {
-    ::close(pipe_fds[0]);
-    testing::TestServer server(kMaxBodyBytes);
-    const std::string port = std::to_string(server.port()) + "\n";
-    if (::write(pipe_fds[1], port.data(), port.size()) < 0) ::_exit(1);
-    ::close(pipe_fds[1]);
-    ::pause();  // until the parent kills us
-    ::_exit(0);
-  }
-  ::close(pipe_fds[1]);
-  char buffer[16] = {};
-  const ssize_t got = ::read(pipe_fds[0], buffer, sizeof buffer - 1);
-  ::close(pipe_fds[0]);
-  if (got <= 0) return -1;
-  const std::string port(buffer, static_cast<std::size_t>(got) - 1);
-  image_url = std::string("http://") + testing::kImagesHost + ":" + port + "/image";
-  server_resolve_overrides = {std::string(testing::kImagesHost) + ":" + port + ":127.0.0.1"};
-  return child;
-}
-
 }  // namespace
 }  // namespace preflight
 
 int main(int argc, char** argv) {
-  const pid_t server = preflight::start_server_process();
-  if (server < 0) {
+  const auto server = preflight::testing::ServerProcess::start(preflight::kMaxBodyBytes);
+  if (!server) {
     std::fprintf(stderr, "download_throughput: could not start the local test server\n");
     return 1;
   }
+  preflight::use_server_port(server->port());
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  ::kill(server, SIGTERM);
-  ::waitpid(server, nullptr, 0);
   return 0;
 }

@@ -14,10 +14,7 @@
 // Run: build/pipeline_throughput [--benchmark_min_time=3 --benchmark_repetitions=5]
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,6 +37,7 @@
 #include "pipeline/profile.h"
 #include "pipeline/record_output.h"
 #include "pipeline/summary.h"
+#include "tests/fetch/server_process.h"
 #include "tests/fetch/test_server.h"
 #include "tests/support/raster_samples.h"
 
@@ -192,31 +190,6 @@ void pipeline_disk(benchmark::State& state) { measure(state, static_cast<unsigne
 void pipeline_urls(benchmark::State& state) { measure(state, 1, true); }
 
 // Starts the server in a child process (before any thread exists here) and reads back its port.
-pid_t start_server_process() {
-  int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) return -1;
-  const pid_t child = ::fork();
-  if (child == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a parent that dies early must not leave us behind
-    ::close(pipe_fds[0]);
-    std::vector<Bytes> files;
-    for (const CorpusImage& image : corpus.images) files.push_back(image.bytes);
-    testing::TestServer server(kServerMaxBodyBytes, std::move(files));
-    const std::string port = std::to_string(server.port()) + "\n";
-    if (::write(pipe_fds[1], port.data(), port.size()) < 0) ::_exit(1);
-    ::close(pipe_fds[1]);
-    ::pause();  // until the parent kills us
-    ::_exit(0);
-  }
-  ::close(pipe_fds[1]);
-  char buffer[16] = {};
-  const ssize_t got = ::read(pipe_fds[0], buffer, sizeof buffer - 1);
-  ::close(pipe_fds[0]);
-  if (got <= 0) return -1;
-  write_url_list(std::string(buffer, static_cast<std::size_t>(got) - 1));
-  return child;
-}
-
 void register_benchmarks() {
   const std::set<unsigned> thread_counts{1, 2, std::max(1u, std::thread::hardware_concurrency())};
   auto* disk = benchmark::RegisterBenchmark("pipeline_disk", pipeline_disk);
@@ -264,19 +237,20 @@ class ScalingReporter final : public benchmark::ConsoleReporter {
 int main(int argc, char** argv) {
   using namespace preflight;
   make_corpus();
-  const pid_t server = start_server_process();
-  if (server < 0) {
+  std::vector<Bytes> files;
+  for (const CorpusImage& image : corpus.images) files.push_back(image.bytes);
+  const auto server = testing::ServerProcess::start(kServerMaxBodyBytes, std::move(files));
+  if (!server) {
     std::fprintf(stderr, "pipeline_throughput: could not start the local test server\n");
     return 1;
   }
+  write_url_list(server->port());
   benchmark::Initialize(&argc, argv);
   register_benchmarks();
   ScalingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   reporter.print_scaling();
-  ::kill(server, SIGTERM);
-  ::waitpid(server, nullptr, 0);
   fs::remove_all(corpus.folder);
   fs::remove(corpus.url_list);
   return 0;
