@@ -8,11 +8,6 @@
 namespace preflight {
 namespace {
 
-std::uint32_t read_be32(ByteView bytes, std::size_t offset) {
-  return std::uint32_t{bytes[offset]} << 24 | bytes[offset + 1] << 16 | bytes[offset + 2] << 8 |
-         bytes[offset + 3];
-}
-
 std::string_view brand_at(ByteView bytes, std::size_t offset) {
   return {reinterpret_cast<const char*>(bytes.data() + offset), 4};
 }

@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <utility>
 
 // Hand-parsed: libjpeg exposes no entropy-only pass, and its fast Huffman path reads an invalid code as 0
@@ -118,11 +117,6 @@ class BitReader {
     buffer_ <<= bits;
     count_ -= bits;
   }
-  std::int32_t read_signed(int bits) {
-    const auto value = static_cast<std::int32_t>(peek(bits));
-    skip(bits);
-    return value < (1 << (bits - 1)) ? value - (1 << bits) + 1 : value;
-  }
   bool overran() const { return count_ < zero_fill_bits_; }
 
   // The segment ended exactly here (leftover bits within the last byte only) and `marker` comes next.
@@ -146,16 +140,10 @@ class BitReader {
     return ((inverted - 0x0101010101010101ull) & ~inverted & 0x8080808080808080ull) != 0;
   }
 
-  std::uint64_t load_big_endian(std::size_t at) const {
-    std::uint64_t word;
-    std::memcpy(&word, data_.data() + at, sizeof word);
-    return __builtin_bswap64(word);
-  }
-
   void refill() {
     while (count_ <= 56) {
       if (!at_marker_ && position_ + 8 <= data_.size()) {
-        const std::uint64_t word = load_big_endian(position_);
+        const std::uint64_t word = read_be64(data_, position_);
         if (!has_ff_byte(word)) {
           const int bytes = (64 - count_) >> 3;
           buffer_ |= (word >> (64 - 8 * bytes) << (64 - 8 * bytes)) >> count_;
@@ -243,7 +231,10 @@ class Segment {
     }
     return data_[offset_++];
   }
-  std::uint32_t u16() { return std::uint32_t{byte()} << 8 | byte(); }
+  std::uint32_t u16() {
+    const std::uint32_t high = byte();  // two statements: the operands of | are evaluated in any order
+    return high << 8 | byte();
+  }
   bool skip(std::size_t count) {
     if (size_ - offset_ < count) return ok_ = false;
     offset_ += count;
@@ -448,15 +439,27 @@ class SequentialWalker {
       if (!quant_defined_[component.quant_table]) return false;
       // An undefined table is libjpeg's default table (Motion-JPEG files): left to libjpeg.
       if (!dc_specs_[component.dc_table].defined || !ac_specs_[component.ac_table].defined) return false;
-      if (!build_decoding_table(dc_specs_[component.dc_table], true, dc_tables_[component.dc_table]) ||
-          !build_decoding_table(ac_specs_[component.ac_table], false, ac_tables_[component.ac_table]))
-        return false;
     }
     const std::uint8_t spectral_start = segment.byte();
     const std::uint8_t spectral_end = segment.byte();
     const std::uint8_t approximation = segment.byte();
     return segment.ok() && segment.at_end() && spectral_start == 0 && spectral_end == 63 &&
-           approximation == 0;
+           approximation == 0 && build_scan_tables();
+  }
+
+  // The decoding tables the scan uses, each built once (chroma components usually share theirs).
+  bool build_scan_tables() {
+    std::array<bool, kTableSlots> dc_used{};
+    std::array<bool, kTableSlots> ac_used{};
+    for (int i = 0; i < frame_.component_count; ++i) {
+      dc_used[frame_.components[i].dc_table] = true;
+      ac_used[frame_.components[i].ac_table] = true;
+    }
+    for (int slot = 0; slot < kTableSlots; ++slot) {
+      if (dc_used[slot] && !build_decoding_table(dc_specs_[slot], true, dc_tables_[slot])) return false;
+      if (ac_used[slot] && !build_decoding_table(ac_specs_[slot], false, ac_tables_[slot])) return false;
+    }
+    return true;
   }
 
   McuLayout mcu_layout() {

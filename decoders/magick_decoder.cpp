@@ -234,9 +234,6 @@ std::uint32_t le16(ByteView b, std::size_t at) { return b[at] | b[at + 1] << 8; 
 std::uint32_t le32(ByteView b, std::size_t at) {
   return b[at] | b[at + 1] << 8 | b[at + 2] << 16 | static_cast<std::uint32_t>(b[at + 3]) << 24;
 }
-std::uint32_t be32(ByteView b, std::size_t at) {
-  return static_cast<std::uint32_t>(b[at]) << 24 | b[at + 1] << 16 | b[at + 2] << 8 | b[at + 3];
-}
 
 bool bytes_equal(ByteView bytes, std::size_t at, std::string_view expected) {
   return bytes.size() >= at + expected.size() &&
@@ -366,7 +363,7 @@ std::optional<ImageHeader> jng_file_header(ByteView bytes) {
     return std::nullopt;
   }
   return ImageHeader{
-      .format = Format::Jng, .width = be32(bytes, kWidthAt), .height = be32(bytes, kWidthAt + 4)};
+      .format = Format::Jng, .width = read_be32(bytes, kWidthAt), .height = read_be32(bytes, kWidthAt + 4)};
 }
 
 // Calls visit(chunk offset, data, as much of the data as the file holds) for every chunk whose header is
@@ -377,7 +374,7 @@ std::uint64_t walk_jng_chunks(ByteView bytes, Visit visit) {
   std::uint64_t chunk = kJngSignatureSize;
   while (chunk + kChunkHeaderSize <= bytes.size()) {
     const std::uint64_t data = chunk + kChunkHeaderSize;
-    const std::uint64_t length = be32(bytes, chunk);
+    const std::uint64_t length = read_be32(bytes, chunk);
     visit(chunk, bytes.subspan(data, std::min<std::uint64_t>(length, bytes.size() - data)));
     const std::uint64_t next = data + length + kChunkCrcSize;
     if (bytes_equal(bytes, chunk + kChunkTypeOffset, kIend)) return next;

@@ -63,12 +63,6 @@ constexpr ChunkType kFdat = chunk_type("fdAT");
 
 constexpr std::uint32_t kLowercaseBit = 0x20;
 
-std::uint32_t read_be32(const std::uint8_t* bytes) {
-  std::uint32_t word;
-  std::memcpy(&word, bytes, sizeof word);
-  return __builtin_bswap32(word);
-}
-
 // Four ASCII letters, the reserved (third) one upper case.
 bool is_valid_type(ChunkType type) {
   for (int shift = 0; shift < 32; shift += 8) {
@@ -94,14 +88,14 @@ class ChunkReader {
 
   std::optional<Chunk> next() {
     if (png_.size() - position_ < kLengthBytes + kTypeBytes + kCrcBytes) return std::nullopt;
-    const std::uint64_t length = read_be32(&png_[position_]);
+    const std::uint64_t length = read_be32(png_, position_);
     if (length > max_length_ || png_.size() - position_ - kLengthBytes - kTypeBytes - kCrcBytes < length)
       return std::nullopt;
     const ByteView typed_data = png_.subspan(position_ + kLengthBytes, kTypeBytes + length);
-    const std::uint32_t crc = read_be32(typed_data.data() + typed_data.size());
+    const std::uint32_t crc = read_be32(png_, position_ + kLengthBytes + typed_data.size());
     if (crc32_z(0, typed_data.data(), typed_data.size()) != crc) return std::nullopt;
     position_ += kLengthBytes + typed_data.size() + kCrcBytes;
-    return Chunk{read_be32(typed_data.data()), typed_data.subspan(kTypeBytes)};
+    return Chunk{read_be32(typed_data, 0), typed_data.subspan(kTypeBytes)};
   }
 
  private:
@@ -148,7 +142,7 @@ std::optional<Header> read_header(const Chunk& chunk) {
   const ByteView data = chunk.data;
   if (chunk.type != kIhdr || data.size() != kIhdrLength) return std::nullopt;
   // width, height, bit depth, colour type, compression method, filter method, interlace method
-  Header header{read_be32(&data[0]), read_be32(&data[4]), data[8], data[9], data[12] == 1};
+  Header header{read_be32(data, 0), read_be32(data, 4), data[8], data[9], data[12] == 1};
   const bool valid_size = header.width != 0 && header.width <= kMaxChunkLength && header.height != 0 &&
                           header.height <= kMaxChunkLength;
   const bool valid_methods = data[10] == 0 && data[11] == 0 && data[12] <= 1;

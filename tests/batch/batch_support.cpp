@@ -68,6 +68,13 @@ std::vector<std::string> check_command(const TestServer& server, const std::vect
   return command;
 }
 
+std::vector<std::string> run_folder_command(const TestServer& server, std::vector<std::string> args,
+                                            const std::filesystem::path& out, bool resume) {
+  args.insert(args.end(), {"--out", out.string()});
+  if (resume) args.push_back("--resume");
+  return check_command(server, args);
+}
+
 const char* kind_name(UrlKind kind) {
   switch (kind) {
     case UrlKind::kGood:

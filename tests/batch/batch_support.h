@@ -23,6 +23,10 @@ std::uint64_t default_url_cap();
 // `preflight check ARGS... --resolve images.test:PORT:127.0.0.1 ... --allow-loopback`.
 std::vector<std::string> check_command(const TestServer& server, const std::vector<std::string>& args);
 
+// check_command(ARGS... --out OUT [--resume]): a run into a run folder, or its resumption.
+std::vector<std::string> run_folder_command(const TestServer& server, std::vector<std::string> args,
+                                            const std::filesystem::path& out, bool resume);
+
 // What one URL-list line is, and so what its record must say.
 enum class UrlKind {
   kGood,         // /photo: accepted

@@ -52,11 +52,9 @@ class BatchDedupe : public ::testing::Test {
   }
 
   std::vector<std::string> command(const fs::path& out, bool dedupe, bool resume = false) const {
-    std::vector<std::string> args = {(dir_.path() / "in").string(), "--urls", list_.string(), "--out",
-                                     out.string()};
+    std::vector<std::string> args = {(dir_.path() / "in").string(), "--urls", list_.string()};
     if (dedupe) args.push_back("--dedupe");
-    if (resume) args.push_back("--resume");
-    return check_command(server_, args);
+    return run_folder_command(server_, args, out, resume);
   }
 
   const TestServer server_{default_url_cap()};

@@ -38,10 +38,8 @@ TEST(BatchKillResume, KillNineAtThreeRandomPointsThenResumeEndsLikeAnUninterrupt
   const std::string list_path = dir.write("urls.txt", list.text).string();
   const std::string corpus = source_dir() + "/corpus";
   const auto command = [&](const fs::path& out, bool resume, std::vector<std::string> speed = {}) {
-    std::vector<std::string> args = {corpus, "--urls", list_path, "--out", out.string()};
-    if (resume) args.push_back("--resume");
-    args.insert(args.end(), speed.begin(), speed.end());
-    return check_command(server, args);
+    speed.insert(speed.begin(), {corpus, "--urls", list_path});
+    return run_folder_command(server, speed, out, resume);
   };
 
   const fs::path reference_dir = dir.path() / "uninterrupted";

@@ -38,9 +38,7 @@ TEST(BatchStopSignal, TermOrIntMidRunLeavesAResumablePrefixThatResumeCompletes) 
       server, {.count = kUrls, .slow = kStalls, .slow_at = kFirstStall, .seed = 15, .tag = "s"});
   const std::string list_path = dir.write("urls.txt", list.text).string();
   const auto command = [&](const fs::path& out, bool resume) {
-    std::vector<std::string> args = {"--urls", list_path, "--out", out.string()};
-    if (resume) args.push_back("--resume");
-    return check_command(server, args);
+    return run_folder_command(server, {"--urls", list_path}, out, resume);
   };
 
   // The uninterrupted run and the interrupted ones go at the same time: the stalls cost the same wait.

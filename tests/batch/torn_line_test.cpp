@@ -45,9 +45,7 @@ TEST(BatchTornLine, ResumeCutsATornRecordAndItsOrphanEventAndEndsAsAnUninterrupt
   const UrlList list = mixed_url_list(server, {.count = kUrls, .seed = 99, .tag = "t"});
   const std::string list_path = dir.write("urls.txt", list.text).string();
   const auto command = [&](const fs::path& out, bool resume) {
-    std::vector<std::string> args = {"--urls", list_path, "--out", out.string()};
-    if (resume) args.push_back("--resume");
-    return check_command(server, args);
+    return run_folder_command(server, {"--urls", list_path}, out, resume);
   };
   const fs::path reference_dir = dir.path() / "uninterrupted";
   const CommandResult reference = run_command(command(reference_dir, false));

@@ -173,7 +173,9 @@ TEST(JpegEntropyCheck, WhatIsProvenLibjpegDecodesWithoutWarning) {
       }
       const DecodeStatus decoded = probe_and_decode(mutant);
       rejected += !decoded.ok();
-      if (decoded.ok()) EXPECT_TRUE(strict_ok) << "mutant " << m << " accepted but libjpeg warns";
+      if (decoded.ok()) {
+        EXPECT_TRUE(strict_ok) << "mutant " << m << " accepted but libjpeg warns";
+      }
     }
   }
   EXPECT_GT(proven, 100);
