@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -39,6 +40,7 @@ struct CheckArgs {
   std::optional<std::uint32_t> interval;
   std::optional<std::uint32_t> max_frames;
   std::string decode = "sampled";
+  double decode_timeout_seconds = std::chrono::duration<double>(kDefaultDecodeTimeout).count();
   std::optional<std::string> out;
   bool resume = false;
   std::string shard = "1/1";
@@ -124,8 +126,9 @@ DownloadPolicy download_policy(const CheckArgs& args, const Profile& profile) {
 }
 
 // What defines a batch's records and events, kept in run.json: --resume and `preflight merge` refuse to
-// mix runs that differ in any of it. Threads, downloads in flight and address options change only speed
-// and reachability, so they may differ between a run and its resumption.
+// mix runs that differ in any of it. Threads, downloads in flight, address options and the decode timeout
+// change only speed, reachability and which slow inputs time out, so they may differ between a run and its
+// resumption.
 nlohmann::json batch_description(const CheckArgs& args, const Checker& checker, Shard shard) {
   return {{"paths", args.paths},
           {"urls", args.urls ? nlohmann::json(*args.urls) : nlohmann::json(nullptr)},
@@ -174,8 +177,11 @@ void skip_recorded(InputSource& source, const RunFolder& folder) {
 int run_check(const CheckArgs& args) {
   check_inputs_exist(args);
   const Shard shard = shard_of(args);
-  const CheckOptions options{args.interval, args.max_frames,
-                             args.decode == "all" ? DecodeScope::All : DecodeScope::Sampled};
+  const CheckOptions options{
+      .frame_interval = args.interval,
+      .max_frames = args.max_frames,
+      .decode_scope = args.decode == "all" ? DecodeScope::All : DecodeScope::Sampled,
+      .decode_timeout = std::chrono::milliseconds(std::llround(args.decode_timeout_seconds * 1000))};
   const Checker checker(load_profile(args.profile), options);
   const EventOptions events = event_options(args, checker.profile());
   const BatchOptions batch_options{args.threads, download_policy(args, checker.profile())};
@@ -250,6 +256,12 @@ void add_check_command(CLI::App& app, std::function<int()>& run) {
   check->add_option("--max-frames", args->max_frames, "Sample at most N frames")->check(CLI::PositiveNumber);
   check->add_option("--decode", args->decode, "Decode the sampled frames or every frame")
       ->check(CLI::IsMember({"sampled", "all"}))
+      ->capture_default_str();
+  check
+      ->add_option("--decode-timeout", args->decode_timeout_seconds,
+                   "Seconds one input's probe and decode may take before its record says decode_timeout "
+                   "(0: no limit)")
+      ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
   check->add_option("--out", args->out, "Run folder: verdicts.jsonl, events.jsonl, summary.json");
   check->add_flag("--resume", args->resume, "Continue the run in --out after its last complete record");

@@ -160,6 +160,7 @@ class AvifDecoder final : public Decoder {
     auto decoder = parse(bytes, limits);
     if (!decoder.ok()) return decoder.failure();
     for (const std::uint32_t index : indices) {
+      if (limits.deadline.expired()) return timeout_failure();  // libavif decodes a frame in one call
       const DecodeStatus status = decode_frame(*decoder.value(), index, header, limits);
       if (!status.ok()) return for_frame(index, header, status.failure());
     }

@@ -171,6 +171,7 @@ std::optional<DecodeFailure> decode_image(const GifStream& stream, const std::st
   }
   const std::span<std::uint8_t> row = thread_scratch(width);
   for (std::uint32_t y = 0; y < height; ++y) {
+    if (limits.deadline.expired()) return timeout_failure();
     if (DGifGetLine(gif, row.data(), static_cast<int>(width)) == GIF_ERROR) return stream.failure(prefix);
   }
   return std::nullopt;
@@ -193,6 +194,7 @@ DecodeStatus decode_requested(ByteView bytes, const ImageHeader& header,
   if (auto mismatch = differs_from_probe(*stream.get(), header)) return *mismatch;
   std::uint32_t frame = 0;
   for (auto wanted = indices.begin(); wanted != indices.end(); ++frame) {
+    if (limits.deadline.expired()) return timeout_failure();
     const Record record = advance_to_image(stream.get());
     const std::string prefix = frame_prefix(header, frame);
     if (record == Record::error) return stream.failure(prefix);

@@ -260,6 +260,7 @@ class HeicDecoder final : public Decoder {
     if (!context.ok()) return context.failure();
     const std::vector<heif_item_id> ids = top_level_ids(context.value().get());
     for (const std::uint32_t index : indices) {
+      if (limits.deadline.expired()) return timeout_failure();  // libheif decodes an image in one call
       if (index >= ids.size()) {
         return for_frame(index, header,
                          decode_failure("missing_frame",

@@ -36,6 +36,7 @@ struct ErrorTrap {
   FatalWarnings fatal_warnings;
   int message_code;
   char message[JMSG_LENGTH_MAX];
+  bool timed_out;
 };
 
 ErrorTrap& trap_of(j_common_ptr cinfo) { return *reinterpret_cast<ErrorTrap*>(cinfo->err); }
@@ -66,14 +67,22 @@ struct SlicedSource {
   jpeg_source_mgr manager;  // first member: libjpeg hands the callbacks a pointer to it
   ByteView input;
   std::size_t offset;
+  Deadline deadline;  // polled at every slice and every output row
 };
 
 SlicedSource& source_of(j_decompress_ptr cinfo) { return *reinterpret_cast<SlicedSource*>(cinfo->src); }
+
+[[noreturn]] void abandon_at_deadline(j_decompress_ptr cinfo) {
+  ErrorTrap& trap = trap_of(reinterpret_cast<j_common_ptr>(cinfo));
+  trap.timed_out = true;
+  std::longjmp(trap.jump, 1);
+}
 
 void start_source(j_decompress_ptr) {}
 
 boolean fill_from_input(j_decompress_ptr cinfo) {
   SlicedSource& source = source_of(cinfo);
+  if (source.deadline.expired()) abandon_at_deadline(cinfo);
   if (source.offset >= source.input.size()) {
     WARNMS(cinfo, JWRN_JPEG_EOF);  // fatal in on_message; the fake EOI is what a libjpeg source supplies
     source.manager.next_input_byte = kFakeEndOfImage;
@@ -115,6 +124,7 @@ struct Decompression {
     source.manager = {nullptr,   0, start_source, fill_from_input, skip_input, jpeg_resync_to_restart,
                       end_source};
     source.input = bytes;
+    source.deadline = limits.deadline;
   }
   ~Decompression() { jpeg_destroy_decompress(&cinfo); }
   Decompression(const Decompression&) = delete;
@@ -159,6 +169,7 @@ void decode_scanlines(Decompression& session) {
   jpeg_decompress_struct& cinfo = session.cinfo;
   jpeg_start_decompress(&cinfo);
   while (cinfo.output_scanline < cinfo.output_height) {
+    if (session.source.deadline.expired()) abandon_at_deadline(&cinfo);
     const JDIMENSION read = jpeg_read_scanlines(&cinfo, &session.row, 1);
     if (read == 0) return;  // only a suspending source returns no rows; the row count check would report it
     session.rows_decoded += read;
@@ -194,6 +205,7 @@ std::string detail_for(int message_code) {
 }
 
 DecodeFailure failure_of(const Decompression& session) {
+  if (session.trap.timed_out) return timeout_failure();
   return decode_failure(detail_for(session.trap.message_code), session.trap.message);
 }
 

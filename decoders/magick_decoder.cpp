@@ -502,10 +502,12 @@ class MagickRuntime {
 
   MemoryBudget& memory_budget() { return budget_; }
 
-  // `scenes` 0 reads every image in the file; n stops after the first n.
+  // `scenes` 0 reads every image in the file; n stops after the first n. Coders that report progress
+  // (per row, for BMP) stop reading once `deadline` has passed.
   MagickRead read(ByteView bytes, const char* coder, ReadMode mode, std::size_t scenes,
-                  const char* replaced_check = nullptr) const {
+                  const Deadline& deadline, const char* replaced_check = nullptr) const {
     ImageInfoPtr info{AcquireImageInfo()};
+    SetImageInfoProgressMonitor(info.get(), continue_until_deadline, const_cast<Deadline*>(&deadline));
     // A set `magick` makes BlobToImage/PingBlob read with exactly this coder ("BMP:" prefix, affirm):
     // ImageMagick never sniffs the blob, so an SVG or PostScript payload cannot reach another coder.
     CopyMagickString(info->magick, coder, MaxTextExtent);
@@ -520,6 +522,11 @@ class MagickRuntime {
 
  private:
   MagickRuntime() : budget_((configure_magick(), GetMagickResourceLimit(MemoryResource))) {}
+
+  static MagickBooleanType continue_until_deadline(const char*, MagickOffsetType, MagickSizeType,
+                                                   void* deadline) {
+    return static_cast<const Deadline*>(deadline)->expired() ? MagickFalse : MagickTrue;
+  }
 
   MemoryBudget budget_;
 };
@@ -562,8 +569,8 @@ class MagickDecoder final : public Decoder {
 
   DecodeResult<ImageHeader> ping(ByteView bytes) const {
     const std::size_t scenes = format_.probe == ProbeMethod::kPingFirstImage ? 1 : 0;
-    const MagickRead ping =
-        MagickRuntime::instance().read(bytes, format_.coder, ReadMode::kPing, scenes, format_.replaced_check);
+    const MagickRead ping = MagickRuntime::instance().read(bytes, format_.coder, ReadMode::kPing, scenes,
+                                                           Deadline{}, format_.replaced_check);
     const ExceptionInfo& exception = ping.worst();
     std::optional<ImageHeader> header =
         ping.images ? std::optional(header_from(ping.images.get())) : format_.file_header(bytes);
@@ -627,19 +634,22 @@ class MagickDecoder final : public Decoder {
     }
     MagickRuntime& magick = MagickRuntime::instance();
     const BudgetReservation reservation(magick.memory_budget(), estimate);
-    if (auto failure = check_embedded_jpegs(bytes)) return *failure;
+    if (auto failure = check_embedded_jpegs(bytes, limits.deadline)) return *failure;
     const MagickRead read =
-        magick.read(bytes, format_.coder, ReadMode::kDecode, frames, format_.replaced_check);
+        magick.read(bytes, format_.coder, ReadMode::kDecode, frames, limits.deadline, format_.replaced_check);
+    // A coder stopped by the progress monitor raises an error of its own ("corrupt image"): not damage.
+    if (limits.deadline.expired()) return timeout_failure();
     if (!read.clean()) return failure_of(read.worst(), bytes);
     return verify_frames(read.images.get(), header, indices);
   }
 
-  std::optional<DecodeFailure> check_embedded_jpegs(ByteView bytes) const {
+  std::optional<DecodeFailure> check_embedded_jpegs(ByteView bytes, const Deadline& deadline) const {
     if (format_.embedded_jpeg_streams == nullptr) return std::nullopt;
     for (const EmbeddedJpeg& stream : format_.embedded_jpeg_streams(bytes)) {
       const MagickRead read =
-          MagickRuntime::instance().read(as_bytes(stream.data), kJpegCoder, ReadMode::kDecode, 1);
+          MagickRuntime::instance().read(as_bytes(stream.data), kJpegCoder, ReadMode::kDecode, 1, deadline);
       if (read.clean()) continue;
+      if (deadline.expired()) return timeout_failure();
       return decode_failure(fmt::format("{}:{}", stream.name, detail_for(read.worst())),
                             message_for(read.worst()));
     }

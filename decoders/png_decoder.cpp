@@ -155,10 +155,15 @@ DecodeResult<std::size_t> scanline_bytes(const PngStream& stream, const spng_ihd
 }
 
 // Scanlines rather than rows: validation reads every byte of every Adam7 pass and needs no deinterlacing.
-int decode_all_scanlines(spng_ctx* context, std::span<std::uint8_t> row) {
-  int error = spng_decode_image(context, nullptr, 0, SPNG_FMT_PNG, SPNG_DECODE_PROGRESSIVE);
-  while (error == 0) error = spng_decode_scanline(context, row.data(), row.size());
-  return error == SPNG_EOI ? 0 : error;
+DecodeStatus decode_all_scanlines(const PngStream& stream, std::span<std::uint8_t> row,
+                                  const Deadline& deadline) {
+  int error = spng_decode_image(stream.get(), nullptr, 0, SPNG_FMT_PNG, SPNG_DECODE_PROGRESSIVE);
+  while (error == 0) {
+    if (deadline.expired()) return timeout_failure();
+    error = spng_decode_scanline(stream.get(), row.data(), row.size());
+  }
+  if (error != SPNG_EOI) return stream.failure(error);
+  return Decoded{};
 }
 
 DecodeStatus validate_image(ByteView bytes, const ImageHeader& header, const DecodeLimits& limits) {
@@ -177,9 +182,9 @@ DecodeStatus validate_image(ByteView bytes, const ImageHeader& header, const Dec
   // The common case proven at a fraction of a decode's cost; anything unproven gets libspng's verdict.
   if (proves_png_data(bytes, limits)) return Decoded{};
 
-  if (const int error = decode_all_scanlines(png, thread_scratch(row_bytes.value())); error != 0) {
-    return stream.failure(error);
-  }
+  const DecodeStatus scanned =
+      decode_all_scanlines(stream, thread_scratch(row_bytes.value()), limits.deadline);
+  if (!scanned.ok()) return scanned;
   // The chunks after the image data through IEND: a missing IEND or a bad CRC there is a failure too.
   if (const int error = spng_decode_chunks(png); error != 0) return stream.failure(error);
   if (stream.hit_end()) return decode_failure("truncated", "the file ends inside its IEND chunk");

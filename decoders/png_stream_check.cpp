@@ -351,6 +351,7 @@ bool proves_png_data(ByteView png, const DecodeLimits& limits) {
   const Layout layout = layout_of(*header);
   ChunkSequence sequence(*header, layout, chunk_limit);
   while (!sequence.ended()) {
+    if (limits.deadline.expired()) return false;  // libspng's path then reports the timeout
     const std::optional<Chunk> chunk = reader.next();
     if (!chunk || !sequence.take(*chunk)) return false;
   }

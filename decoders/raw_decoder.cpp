@@ -137,6 +137,7 @@ DecodeStatus unpack_raw(ByteView bytes, const ImageHeader& header, const DecodeL
   RawDiagnostics diagnostics;
   const ProcessorLease processor(diagnostics, limits);
   int code = open_bytes(*processor, bytes);
+  if (limits.deadline.expired()) return timeout_failure();  // LibRaw unpacks in one call
   if (code == LIBRAW_SUCCESS) code = processor->unpack();
   if (code != LIBRAW_SUCCESS) return failure_from(code, diagnostics);
   if (diagnostics.data_errors > 0) return data_error_failure(diagnostics);

@@ -244,11 +244,13 @@ class SvgDecoder final : public Decoder {
   }
 
   DecodeStatus decode_frames(ByteView bytes, const ImageHeader& header,
-                             std::span<const std::uint32_t> indices, const DecodeLimits&) const override {
+                             std::span<const std::uint32_t> indices,
+                             const DecodeLimits& limits) const override {
     return without_exceptions([&]() -> DecodeStatus {
       if (indices.empty()) return Decoded{};
       DecodeResult<HandlePtr> document = load_document(bytes);
       if (!document.ok()) return document.failure();
+      if (limits.deadline.expired()) return timeout_failure();  // librsvg renders in one call
       RsvgHandle* handle = document.value().get();
       const DecodeResult<ImageHeader> reloaded = header_of(handle);
       if (!reloaded.ok()) return reloaded.failure();

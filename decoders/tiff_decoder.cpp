@@ -237,6 +237,7 @@ DecodeStatus decode_tiles(TIFF* tiff, const TiffDiagnostics& diagnostics, const 
   if (auto failure = check_buffer_size(tile_bytes, diagnostics, limits)) return *failure;
   const std::span<std::uint8_t> buffer = thread_scratch(static_cast<std::size_t>(tile_bytes));
   for (std::uint32_t tile = 0; tile < TIFFNumberOfTiles(tiff); ++tile) {
+    if (limits.deadline.expired()) return timeout_failure();
     if (TIFFReadEncodedTile(tiff, tile, buffer.data(), static_cast<tmsize_t>(tile_bytes)) < 0) {
       return decode_failure("corrupt_data", diagnostics.last_error);
     }
@@ -244,9 +245,11 @@ DecodeStatus decode_tiles(TIFF* tiff, const TiffDiagnostics& diagnostics, const 
   return Decoded{};
 }
 
-DecodeStatus decode_strips(TIFF* tiff, std::uint64_t strip_bytes, const TiffDiagnostics& diagnostics) {
+DecodeStatus decode_strips(TIFF* tiff, std::uint64_t strip_bytes, const TiffDiagnostics& diagnostics,
+                           const Deadline& deadline) {
   const std::span<std::uint8_t> buffer = thread_scratch(static_cast<std::size_t>(strip_bytes));
   for (std::uint32_t strip = 0; strip < TIFFNumberOfStrips(tiff); ++strip) {
+    if (deadline.expired()) return timeout_failure();
     if (TIFFReadEncodedStrip(tiff, strip, buffer.data(), static_cast<tmsize_t>(strip_bytes)) < 0) {
       return decode_failure("corrupt_data", diagnostics.last_error);
     }
@@ -268,6 +271,7 @@ DecodeStatus decode_rows(TIFF* tiff, std::uint32_t height, const TiffDiagnostics
   const std::uint16_t planes = planar == PLANARCONFIG_SEPARATE ? samples : 1;
   for (std::uint16_t plane = 0; plane < planes; ++plane) {
     for (std::uint32_t row = 0; row < height; ++row) {
+      if (limits.deadline.expired()) return timeout_failure();
       if (TIFFReadScanline(tiff, buffer.data(), row, plane) < 0) {
         return decode_failure("corrupt_data", diagnostics.last_error);
       }
@@ -290,7 +294,7 @@ DecodeStatus decode_pixels(TIFF* tiff, PageSize size, const TiffDiagnostics& dia
   const std::uint64_t strip_bytes = TIFFStripSize64(tiff);
   if (decodes_by_row(tiff, strip_bytes)) return decode_rows(tiff, size.height, diagnostics, limits);
   if (auto failure = check_buffer_size(strip_bytes, diagnostics, limits)) return *failure;
-  return decode_strips(tiff, strip_bytes, diagnostics);
+  return decode_strips(tiff, strip_bytes, diagnostics, limits.deadline);
 }
 
 std::optional<DecodeFailure> check_probed_size(TIFF* tiff, const ImageHeader& header) {

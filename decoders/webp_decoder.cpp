@@ -216,6 +216,7 @@ DecodeStatus decode_requested(ByteView bytes, const ImageHeader& header,
   WebPDemuxer* demuxer = container.value().demuxer.get();
   if (auto mismatch = differs_from_probe(demuxer, header)) return *mismatch;
   for (const std::uint32_t index : indices) {
+    if (limits.deadline.expired()) return timeout_failure();  // libwebp decodes a frame in one call
     if (auto failure = decode_frame(demuxer, header, index, limits)) return *failure;
   }
   return Decoded{};

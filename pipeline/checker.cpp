@@ -1,5 +1,6 @@
 #include "pipeline/checker.h"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <chrono>
@@ -59,8 +60,26 @@ Checker::Checker(Profile profile, CheckOptions options)
       max_frames_(options.max_frames.value_or(profile_.max_frames)),
       decode_scope_(options.decode_scope),
       content_hash_(options.content_hash),
+      decode_timeout_(options.decode_timeout),
       decode_limits_(decode_limits_for(profile_)) {
   if (max_frames_ < 1) throw std::invalid_argument("max_frames must be at least 1");
+  if (decode_timeout_.count() < 0) throw std::invalid_argument("decode_timeout must not be negative");
+}
+
+DecodeLimits Checker::limits_until_deadline() const {
+  DecodeLimits limits = decode_limits_;
+  if (decode_timeout_.count() > 0) limits.deadline = Deadline::after(decode_timeout_);
+  return limits;
+}
+
+Verdict& Checker::give_up(Verdict& verdict) const {
+  verdict.outcome = Outcome::Error;
+  verdict.code = "Error";
+  verdict.reason = "decode_timeout";
+  verdict.message = fmt::format("probing and decoding took longer than the {} ms limit (--decode-timeout)",
+                                decode_timeout_.count());
+  verdict.billable_units = 0;
+  return verdict;
 }
 
 std::optional<Verdict> Checker::check_size(std::uint64_t bytes, const CheckRequest& request) const {
@@ -84,6 +103,7 @@ void Checker::record_header(Verdict& verdict, const ImageHeader& header) const {
 Verdict Checker::check(ByteView bytes, const CheckRequest& request) const {
   if (auto by_size = check_size(bytes.size(), request)) return *by_size;
   Verdict verdict = start_verdict(request, bytes.size());
+  const DecodeLimits limits = limits_until_deadline();
   try {
     verdict.inline_ok = passes_inline_size(bytes.size(), profile_);
     if (content_hash_) verdict.sha256 = sha256_hex(bytes);
@@ -100,6 +120,7 @@ Verdict Checker::check(ByteView bytes, const CheckRequest& request) const {
     if (!probed.ok()) return reject(verdict, decode_rejection(probed.failure()));
     const ImageHeader& header = probed.value();
     record_header(verdict, header);
+    if (limits.deadline.expired()) return give_up(verdict);
     if (auto rejection = check_dimensions(header, profile_)) return reject(verdict, *rejection);
     if (auto warning = resolution_warning(header, profile_)) verdict.warnings.push_back(*warning);
     if (header.defect) return reject(verdict, Rejection{Reason::DecodeFailed, *header.defect, {}});
@@ -108,9 +129,13 @@ Verdict Checker::check(ByteView bytes, const CheckRequest& request) const {
     const auto indices = decode_scope_ == DecodeScope::All
                              ? sample_frames(header.frames_total, 1, header.frames_total)
                              : *verdict.frames_sampled;
-    const DecodeStatus decoded = decoder.decode_frames(bytes, header, indices, decode_limits_);
+    const DecodeStatus decoded = decoder.decode_frames(bytes, header, indices, limits);
     verdict.timing.decode_us = micros_since(decode_start);
-    if (!decoded.ok()) return reject(verdict, decode_rejection(decoded.failure()));
+    // Damage found is a verdict however long it took; a decode that stopped at the deadline, or finished
+    // after it (one library call with no hook to stop it), is not.
+    const bool damaged = !decoded.ok() && decoded.failure().detail != kTimeoutDetail;
+    if (damaged) return reject(verdict, decode_rejection(decoded.failure()));
+    if (!decoded.ok() || limits.deadline.expired()) return give_up(verdict);
 
     verdict.outcome = Outcome::Accepted;
     verdict.code = kCodeOk;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,10 @@ namespace preflight {
 // Which frames R9 decodes: the ones the service samples, or every frame (`--decode all`).
 enum class DecodeScope { Sampled, All };
 
+// Long enough for the slowest valid image within the profiles' limits (a 9999x9999 HEIC takes about 3 s on
+// one core here), short enough that a hostile one cannot hold a worker for long.
+inline constexpr std::chrono::milliseconds kDefaultDecodeTimeout{10'000};
+
 // Run options that override the profile (CLI --interval, --max-frames, --decode).
 struct CheckOptions {
   std::optional<std::uint32_t> frame_interval;
@@ -25,6 +30,10 @@ struct CheckOptions {
   // The record's sha256 (which billable events and --dedupe need). An embedding service that only wants
   // verdicts can turn it off: hashing costs about as much as validating an uncompressed image.
   bool content_hash = true;
+  // Wall time one input's probe and decode may take (fetching is not counted). Past it the decoders stop
+  // at their next row, strip, slice or frame and the record is an error with reason `decode_timeout`.
+  // Zero means no limit.
+  std::chrono::milliseconds decode_timeout = kDefaultDecodeTimeout;
 };
 
 // What the caller knows about an input besides its bytes.
@@ -58,12 +67,17 @@ class Checker {
  private:
   // What the probe learned, into the record: dimensions, frames, the frames the service samples.
   void record_header(Verdict& verdict, const ImageHeader& header) const;
+  // The decode limits for one input: the profile's, with this call's deadline.
+  DecodeLimits limits_until_deadline() const;
+  // The record of an input whose check outlived decode_timeout.
+  Verdict& give_up(Verdict& verdict) const;
 
   Profile profile_;
   std::uint32_t frame_interval_;
   std::uint32_t max_frames_;
   DecodeScope decode_scope_;
   bool content_hash_;
+  std::chrono::milliseconds decode_timeout_;
   DecodeLimits decode_limits_;
 };
 
