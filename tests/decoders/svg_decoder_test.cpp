@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -248,6 +249,19 @@ TEST(SvgDecoder, LoadsNothingFromOutsideTheDocument) {
       <svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><text>&remote;&local;&host;</text></svg>)",
       http, local);
   first_failure(entities);  // may load or fail; either way it must not reach out
+
+  // An SVG nested as a data: URL, itself referring out: the inner document must not reach out either.
+  const std::string inner = fmt::format(
+      R"(<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><image href="{0}/inner.png" width="8"
+          height="8"/><image href="{1}/image.svg" width="8" height="8"/></svg>)",
+      http, local);
+  std::string inner_base64(4 * ((inner.size() + 2) / 3) + 1, '\0');
+  inner_base64.resize(static_cast<std::size_t>(
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(inner_base64.data()),
+                      reinterpret_cast<const unsigned char*>(inner.data()), static_cast<int>(inner.size()))));
+  first_failure(fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64">
+        <image href="data:image/svg+xml;base64,{}" width="64" height="64"/></svg>)",
+                            inner_base64));
 
   EXPECT_EQ(listener.connections(), 0);
   EXPECT_FALSE(watch.any_opened());
