@@ -118,11 +118,11 @@ DecodeFailure read_failure(const heif_error& error, ByteView bytes) {
   return failure;
 }
 
-DecodeResult<ContextPtr> read_context(ByteView bytes, const DecodeLimits& limits) {
+// `largest_side`: libheif refuses a file whose images declare a longer side.
+DecodeResult<ContextPtr> read_context(ByteView bytes, std::uint32_t largest_side) {
   initialise_libheif();
   ContextPtr context(heif_context_alloc());
   if (!context) return decode_failure("out_of_memory", "heif_context_alloc failed");
-  const std::uint32_t largest_side = std::max(limits.max_width, limits.max_height);
   heif_context_set_maximum_image_size_limit(
       context.get(),
       static_cast<int>(std::min<std::uint32_t>(largest_side, std::numeric_limits<int>::max())));
@@ -248,7 +248,8 @@ DecodeStatus decode_image(heif_context* context, heif_item_id id, const DecodeLi
 class HeicDecoder final : public Decoder {
  public:
   DecodeResult<ImageHeader> probe(ByteView bytes, const DecodeLimits& limits) const override {
-    auto context = read_context(bytes, limits);
+    // Reading the container allocates no pixels: any declared size is read, for the rules to judge (R7).
+    auto context = read_context(bytes, std::numeric_limits<std::uint32_t>::max());
     if (!context.ok()) return context.failure();
     return header_from(context.value().get(), limits);
   }
@@ -256,7 +257,7 @@ class HeicDecoder final : public Decoder {
   DecodeStatus decode_frames(ByteView bytes, const ImageHeader& header,
                              std::span<const std::uint32_t> indices,
                              const DecodeLimits& limits) const override {
-    auto context = read_context(bytes, limits);
+    auto context = read_context(bytes, std::max(limits.max_width, limits.max_height));
     if (!context.ok()) return context.failure();
     const std::vector<heif_item_id> ids = top_level_ids(context.value().get());
     for (const std::uint32_t index : indices) {

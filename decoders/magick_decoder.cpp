@@ -312,6 +312,21 @@ constexpr std::uint32_t kIcoSizeZeroMeans = 256;
 
 std::uint32_t ico_side(std::uint8_t stored) { return stored == 0 ? kIcoSizeZeroMeans : stored; }
 
+// An entry's size: a PNG entry's own IHDR (as ImageMagick measures it), else the directory's bytes.
+constexpr std::string_view kPngSignature = "\x89PNG\r\n\x1a\n";
+constexpr std::size_t kPngWidthAt = 16;  // signature, IHDR length and type
+struct IcoEntrySize {
+  std::uint32_t width;
+  std::uint32_t height;
+};
+IcoEntrySize ico_entry_size(ByteView bytes, std::size_t entry) {
+  const std::uint64_t data = le32(bytes, entry + kIcoDataOffsetAt);
+  if (data + kPngWidthAt + 8 <= bytes.size() && bytes_equal(bytes, data, kPngSignature)) {
+    return {read_be32(bytes, data + kPngWidthAt), read_be32(bytes, data + kPngWidthAt + 4)};
+  }
+  return {ico_side(bytes[entry]), ico_side(bytes[entry + 1])};
+}
+
 std::uint64_t ico_directory_end(ByteView bytes) {
   return kIcoEntriesAt + std::uint64_t{le16(bytes, kIcoCountAt)} * kIcoEntrySize;
 }
@@ -322,12 +337,10 @@ std::optional<ImageHeader> ico_file_header(ByteView bytes) {
   if (count == 0) return std::nullopt;
   ImageHeader header{.format = Format::Ico, .frames_total = count};
   for (std::uint32_t i = 0; i < count; ++i) {
-    const std::size_t entry = kIcoEntriesAt + i * kIcoEntrySize;
-    const std::uint32_t width = ico_side(bytes[entry]);
-    const std::uint32_t height = ico_side(bytes[entry + 1]);
-    if (width * height > header.width * header.height) {
-      header.width = width;
-      header.height = height;
+    const IcoEntrySize size = ico_entry_size(bytes, kIcoEntriesAt + i * kIcoEntrySize);
+    if (std::uint64_t{size.width} * size.height > std::uint64_t{header.width} * header.height) {
+      header.width = size.width;
+      header.height = size.height;
       header.primary_frame = i;
     }
   }
@@ -575,6 +588,9 @@ class MagickDecoder final : public Decoder {
     std::optional<ImageHeader> header =
         ping.images ? std::optional(header_from(ping.images.get())) : format_.file_header(bytes);
     if (!header) return failure_of(exception, bytes);
+    if (header->width == 0 || header->height == 0) {
+      return decode_failure("no_image", "the file holds no image with a size (an empty ICO directory?)");
+    }
     if (!ping.clean()) header->defect = failure_of(exception, bytes).detail;
     return *header;
   }

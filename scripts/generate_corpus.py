@@ -12,6 +12,7 @@ script intended to write (dimensions, frame counts, damage), applying SPEC.md §
 preflight; every file is then checked with independent tools, and the run stops on the first surprise.
 """
 
+import base64
 import gzip
 import io
 import json
@@ -1045,6 +1046,500 @@ def make_unsupported():
 
 
 # ---------------------------------------------------------------------------------------------------
+# Group 6: hostile input (hostile/): bombs, loops, lies, external references, polyglots, bare magic.
+# Every file is written byte by byte here (tools refuse to write most of them); header facts are read back
+# with Pillow, webpmux/webpinfo, heif-info or xmllint where those tools can read the file at all.
+
+def riff_chunk(kind: bytes, data: bytes) -> bytes:
+    return kind + struct.pack("<I", len(data)) + data + (b"\0" if len(data) % 2 else b"")
+
+
+def webp_file(*chunks: bytes) -> bytes:
+    body = b"WEBP" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def webp_vp8x(w: int, h: int, flags: int) -> bytes:
+    return riff_chunk(b"VP8X", bytes([flags, 0, 0, 0]) + (w - 1).to_bytes(3, "little") +
+                      (h - 1).to_bytes(3, "little"))
+
+
+def webp_anmf(x: int, y: int, w: int, h: int, bitstream_chunk: bytes) -> bytes:
+    """An ANMF chunk: offsets are stored halved; duration 100 ms, no blending, no disposal."""
+    return riff_chunk(b"ANMF", (x // 2).to_bytes(3, "little") + (y // 2).to_bytes(3, "little") +
+                      (w - 1).to_bytes(3, "little") + (h - 1).to_bytes(3, "little") +
+                      (100).to_bytes(3, "little") + b"\x02" + bitstream_chunk)
+
+
+def webp_still(img: Image.Image, name: str, lossless=False) -> bytes:
+    img.save(tmp(name + ".png"))
+    run(["cwebp", "-quiet", *(["-lossless"] if lossless else ["-q", "50"]), "-metadata", "none",
+         tmp(name + ".png"), "-o", tmp(name + ".webp")])
+    with open(tmp(name + ".webp"), "rb") as f:
+        return f.read()
+
+
+def gif_lzw_constant(pixels: int, min_code_size: int = 8) -> bytes:
+    """LZW data for `pixels` pixels of colour 0, as long runs as the code table allows, never cleared once
+    full (a "deferred clear": 3839 pixels per 12-bit code). The code width of each code is the one the
+    decoder reads it with: it widens once the decoder's next free entry needs another bit."""
+    clear, eoi = 1 << min_code_size, (1 << min_code_size) + 1
+    codes, left, run_len = [clear], pixels, 1
+    while left:
+        n = min(run_len, left)
+        codes.append(0 if n == 1 else clear + n)  # entry clear+n (n >= 2) holds n zeros
+        left -= n
+        if run_len < 4095 - clear:  # the table's last entry, 4095, holds 4095 - clear pixels
+            run_len += 1
+    codes.append(eoi)
+    out_bits, nbits, acc, decoder_next = bytearray(), 0, 0, eoi + 1
+    for i, code in enumerate(codes):
+        width = min(12, max(min_code_size + 1, decoder_next.bit_length()))
+        acc |= code << nbits
+        nbits += width
+        while nbits >= 8:
+            out_bits.append(acc & 0xFF)
+            acc >>= 8
+            nbits -= 8
+        if i >= 2 and code != eoi:  # the decoder adds an entry for every code after the first
+            decoder_next = min(decoder_next + 1, 4096)
+    if nbits:
+        out_bits.append(acc & 0xFF)
+    return bytes(out_bits)
+
+
+def gif_sub_blocks(data: bytes) -> bytes:
+    return b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255] for i in range(0, len(data), 255)) + b"\0"
+
+
+GIF_1PX_LZW = bytes([2]) + gif_sub_blocks(bytes([0x44, 0x01]))  # code size 2: clear, 0, end
+
+
+def gif_file(screen_w: int, screen_h: int, frames: bytes, extra: bytes = b"") -> bytes:
+    """GIF89a with a 4-colour global palette (black, white, red, blue)."""
+    return (b"GIF89a" + struct.pack("<HHBBB", screen_w, screen_h, 0x81, 0, 0) +
+            bytes([0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 0, 255]) + frames + b";" + extra)
+
+
+def gif_frame(w: int, h: int, lzw: bytes, x: int = 0, y: int = 0) -> bytes:
+    return b"," + struct.pack("<HHHHB", x, y, w, h, 0) + lzw
+
+
+TIFF_TYPES = {1: "B", 2: "B", 3: "H", 4: "I", 5: "I", 10: "i"}  # RATIONAL, SRATIONAL: flattened pairs
+
+
+def tiff_file(ifds: List[dict], blobs: List[bytes], links: List[int], big_endian=False) -> bytes:
+    """A TIFF whose IFDs (tag -> (type, [values]), values "@k" standing for the offset of blobs[k]) are
+    laid out after the blobs; links[i] is the index of the IFD that IFD i points to next (-1: none)."""
+    e = ">" if big_endian else "<"
+    head = (b"MM\0*" if big_endian else b"II*\0")
+    pos = 8
+    blob_at = []
+    body = bytearray()
+    for blob in blobs:
+        blob_at.append(pos + len(body))
+        body += blob + (b"\0" if len(blob) % 2 else b"")
+    ifd_at, sizes = [], []
+    cursor = pos + len(body)
+    for ifd in ifds:  # each IFD, then its out-of-line values
+        ifd_at.append(cursor)
+        extra = sum(len(v[1]) * struct.calcsize(e + TIFF_TYPES[v[0]]) for v in ifd.values()
+                    if len(v[1]) * struct.calcsize(e + TIFF_TYPES[v[0]]) > 4)
+        sizes.append(2 + 12 * len(ifd) + 4 + extra + extra % 2)
+        cursor += sizes[-1]
+    for i, ifd in enumerate(ifds):
+        entries, outside = bytearray(struct.pack(e + "H", len(ifd))), bytearray()
+        outside_at = ifd_at[i] + 2 + 12 * len(ifd) + 4
+        for tag in sorted(ifd):
+            kind, values = ifd[tag]
+            values = [blob_at[int(v[1:])] if isinstance(v, str) else v for v in values]
+            raw = struct.pack(e + TIFF_TYPES[kind] * len(values), *values)
+            count = len(values) // 2 if kind in (5, 10) else len(values)
+            if len(raw) <= 4:
+                entries += struct.pack(e + "HHI", tag, kind, count) + raw.ljust(4, b"\0")
+            else:
+                entries += struct.pack(e + "HHII", tag, kind, count, outside_at + len(outside))
+                outside += raw
+        nxt = ifd_at[links[i]] if links[i] >= 0 else 0
+        body += entries + struct.pack(e + "I", nxt) + outside + (b"\0" if len(outside) % 2 else b"")
+    return head + struct.pack(e + "I", ifd_at[0]) + bytes(body)
+
+
+def tiff_grey_ifd(w: int, h: int, strip_blob: int, strip_bytes: int, compression=8, extra=None) -> dict:
+    ifd = {256: (4, [w]), 257: (4, [h]), 258: (3, [8]), 259: (3, [compression]), 262: (3, [1]),
+           273: (4, [f"@{strip_blob}"]), 277: (3, [1]), 278: (4, [h]), 279: (4, [strip_bytes]),
+           284: (3, [1])}
+    ifd.update(extra or {})
+    return ifd
+
+
+def jpeg_segment(marker: int, payload: bytes) -> bytes:
+    return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def jpeg_sof(marker: int, w: int, h: int, components) -> bytes:
+    """components: (id, sampling byte, quant table) tuples."""
+    return jpeg_segment(marker, struct.pack(">BHHB", 8, h, w, len(components)) +
+                        b"".join(bytes(c) for c in components))
+
+
+def tiny_jpeg(w: int, h: int, seed: int, quality=40) -> bytes:
+    buf = io.BytesIO()
+    photo(w, h, seed=seed).save(buf, "JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def patch_sof(jpeg: bytes, w: int, h: int) -> bytes:
+    pos = re.search(rb"\xff[\xc0\xc2]", jpeg).start()
+    return jpeg[:pos + 5] + struct.pack(">HH", h, w) + jpeg[pos + 9:]
+
+
+def patch_ispe(data: bytes, w: int, h: int) -> bytes:
+    """Every ispe box (heif-enc gives a small image a coded item and a derived one) declares w x h."""
+    buf = bytearray(data)
+    for m in re.finditer(b"ispe", data):
+        buf[m.start() + 8:m.start() + 16] = struct.pack(">II", w, h)
+    return bytes(buf)
+
+
+def ico_file(entries) -> bytes:
+    """entries: (directory width byte, directory height byte, blob)."""
+    offset = 6 + 16 * len(entries)
+    directory = struct.pack("<HHH", 0, 1, len(entries))
+    for dw, dh, blob in entries:
+        directory += struct.pack("<BBBBHHII", dw, dh, 0, 0, 1, 32, len(blob), offset)
+        offset += len(blob)
+    return directory + b"".join(blob for _, _, blob in entries)
+
+
+def header_size(path: str) -> tuple:
+    """Pillow's reading of the header (never decodes: MAX_IMAGE_PIXELS off while it looks)."""
+    saved, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(path) as im:
+                return im.size
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
+def padded(data: bytes, size: int = 256) -> bytes:
+    return data + bytes(max(0, size - len(data)))
+
+
+SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+
+def svg_doc(body: str, w: int = 256, h: int = 256, prolog: str = "") -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + prolog +
+            f'<svg {SVG_NS} width="{w}" height="{h}">\n'
+            f'  <rect width="{w}" height="{h}" fill="#3a7bd5"/>\n{body}</svg>\n').encode()
+
+
+def svg_external(url: str) -> str:
+    """Every way an SVG can point outside itself that librsvg knows: image, use, feImage, CSS url() and
+    @import, an xml-stylesheet, XInclude."""
+    return (f'  <image x="0" y="0" width="128" height="128" href="{url}"/>\n'
+            f'  <image x="128" y="0" width="128" height="128" xlink:href="{url}"/>\n'
+            f'  <use href="{url}#shape"/>\n'
+            f'  <filter id="f"><feImage href="{url}"/></filter>\n'
+            f'  <rect x="0" y="128" width="128" height="128" filter="url(#f)"/>\n'
+            f'  <style>@import url("{url}.css"); rect.bg {{ fill: url("{url}#paint") }}</style>\n'
+            f'  <rect class="bg" x="128" y="128" width="128" height="128"/>\n'
+            f'  <xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="{url}" parse="text"/>\n')
+
+
+def make_hostile():
+    notes = {}
+
+    def put(rel: str, data: bytes, entry: Entry, note: str = "") -> Entry:
+        write(rel, data)
+        add(entry)
+        if note:
+            notes[rel] = note
+        return entry
+
+    Image.MAX_IMAGE_PIXELS = None
+    # --- Decompression bombs: huge declared dimensions, tiny data. R7 from the header alone.
+    big = 65535
+    ihdr = png_chunk(b"IHDR", struct.pack(">IIBBBBB", big, big, 8, 0, 0, 0, 0))
+    idat = png_chunk(b"IDAT", zlib.compress((b"\0" + b"\0" * big) * 8, 9))  # 8 of 65535 rows
+    rel = "hostile/bomb_png_65535x65535.png"
+    put(rel, PNG_SIGNATURE + ihdr + idat + png_chunk(b"IEND", b""), Entry(rel, "png", big, big, 1))
+    check(header_size(out(rel)) == (big, big), rel)
+    top = 2 ** 31 - 1  # the largest width and height PNG allows
+    ihdr = png_chunk(b"IHDR", struct.pack(">IIBBBBB", top, top, 1, 0, 0, 0, 0))
+    rel = "hostile/bomb_png_2147483647x2147483647.png"
+    put(rel, padded_png(PNG_SIGNATURE + ihdr + png_chunk(b"IDAT", zlib.compress(b"\0" * 64, 9)) +
+                        png_chunk(b"IEND", b""), 300), Entry(rel, "png", top, top, 1))
+    check(header_size(out(rel)) == (top, top), rel)
+
+    rel = "hostile/bomb_gif_65535x65535.gif"
+    put(rel, gif_file(big, big, gif_frame(big, big, bytes([2]) + gif_sub_blocks(bytes([0x44, 0x01]))),
+                      extra=bytes(300)), Entry(rel, "gif", big, big, 1))
+    check(header_size(out(rel)) == (big, big), rel)
+
+    lossy = webp_still(photo(16, 16, seed=901), "bomb_vp8")
+    check(lossy[12:16] == b"VP8 " and lossy[23:26] == b"\x9d\x01\x2a", "cwebp: VP8 layout")
+    vp8 = bytearray(lossy)
+    vp8[26:30] = struct.pack("<HH", 16383, 16383)  # 14-bit sizes, scale 0: the largest VP8 can declare
+    rel = "hostile/bomb_webp_vp8_16383x16383.webp"
+    size = struct.unpack("<I", vp8[16:20])[0]  # the VP8 chunk grown past strict's 256 bytes (unused tail)
+    put(rel, webp_file(riff_chunk(b"VP8 ", bytes(vp8[20:20 + size]) + bytes(200))),
+        Entry(rel, "webp", 16383, 16383, 1))
+    lossless = webp_still(photo(16, 16, seed=902), "bomb_vp8l", lossless=True)
+    check(lossless[12:16] == b"VP8L" and lossless[20] == 0x2F, "cwebp: VP8L layout")
+    vp8l = bytearray(lossless)
+    bits = struct.unpack("<I", vp8l[21:25])[0]
+    vp8l[21:25] = struct.pack("<I", (bits & ~0x0FFFFFFF) | 16383 | (16383 << 14))  # 16384 x 16384
+    rel = "hostile/bomb_webp_vp8l_16384x16384.webp"
+    put(rel, bytes(vp8l), Entry(rel, "webp", 16384, 16384, 1))
+    for rel, size in (("hostile/bomb_webp_vp8_16383x16383.webp", 16383),
+                      ("hostile/bomb_webp_vp8l_16384x16384.webp", 16384)):
+        info = run(["webpinfo", out(rel)], check=False).stdout.decode()
+        check(f"Width: {size}\n" in info and f"Height: {size}\n" in info, f"{rel}: webpinfo {info[:300]}")
+    one = webp_still(photo(2, 2, seed=903), "bomb_frame")
+    rel = "hostile/bomb_webp_vp8x_canvas_65535x65535.webp"
+    put(rel, webp_file(webp_vp8x(big, big, 0x02), riff_chunk(b"ANIM", struct.pack("<IH", 0xFFFFFFFF, 0)),
+                       webp_anmf(0, 0, 2, 2, one[12:]), riff_chunk(b"ZPAD", bytes(200))),  # unknown: ignored
+        Entry(rel, "webp", big, big, 1))
+    check(f"Canvas size: {big} x {big}" in run(["webpmux", "-info", out(rel)], check=False).stdout.decode() or
+          f"Canvas: {big} x {big}" in run(["webpinfo", out(rel)], check=False).stdout.decode(), rel)
+
+    run(["heif-enc", "-q", "30", "--no-alpha", tmp("bomb_vp8.png"), "-o", tmp("small.heic")])
+    with open(tmp("small.heic"), "rb") as f:
+        heic = f.read()
+    for side in (20000, big):
+        rel = f"hostile/bomb_heic_{side}x{side}.heic"
+        put(rel, patch_ispe(heic, side, side), Entry(rel, "heic", side, side, 1))
+    check(heif_images(out("hostile/bomb_heic_20000x20000.heic")) == [(20000, 20000, True)], "heic bomb ispe")
+    run(["avifenc", "-j", "1", "-s", "10", tmp("bomb_vp8.png"), "-o", tmp("small.avif")])
+    with open(tmp("small.avif"), "rb") as f:
+        avif = zero_bmff_times(f.read())
+    for side in (20000, big):  # libavif 0.11 parses no image over 16384 a side or 16384² pixels: no size
+        rel = f"hostile/bomb_avif_{side}x{side}.avif"
+        put(rel, patch_ispe(avif, side, side), Entry(rel, "avif", side, side, 1, header_ok=False))
+
+    strip = zlib.compress(b"\0" * big * 4, 9)  # 4 rows of 65535
+    rel = "hostile/bomb_tiff_65535x65535.tif"
+    put(rel, tiff_file([tiff_grey_ifd(big, big, 0, len(strip))], [strip], [-1]), Entry(rel, "tiff", big, big, 1))
+    check(header_size(out(rel)) == (big, big), rel)
+    rel = "hostile/bomb_tiff_4294967295x4294967295_mm.tif"
+    top32 = 2 ** 32 - 1
+    put(rel, tiff_file([tiff_grey_ifd(top32, top32, 0, len(strip))], [strip], [-1], big_endian=True),
+        Entry(rel, "tiff", top32, top32, 1, header_ok=False))  # libtiff's directory read overflows: no size
+    # The tags of formats/raw_dng.dng (dng_bytes()), for a 65000 x 65000 CFA image with one short strip.
+    matrix = [3.2406, -1.5372, -0.4986, -0.9689, 1.8758, 0.0415, 0.0557, -0.2040, 1.0570]
+    dng_tags = {254: (4, [0]), 258: (3, [16]), 259: (3, [1]), 262: (3, [32803]), 271: (2, list(b"Preflight\0")),
+                272: (2, list(b"Corpus DNG\0")), 274: (3, [1]), 33421: (3, [2, 2]), 33422: (1, [0, 1, 1, 2]),
+                50706: (1, [1, 4, 0, 0]), 50707: (1, [1, 1, 0, 0]), 50708: (2, list(b"Preflight Corpus DNG\0")),
+                50714: (4, [0]), 50717: (4, [65535]),
+                50721: (10, [v for m in matrix for v in (round(m * 10000), 10000)]),
+                50728: (5, [1, 1, 1, 1, 1, 1]), 50778: (3, [21])}
+    for side in (64000, 65000):  # LibRaw refuses a raw width or height over 64000
+        rel = f"hostile/bomb_dng_{side}x{side}.dng"
+        put(rel, tiff_file([tiff_grey_ifd(side, side, 0, side * 2, extra=dng_tags)], [bytes(512)], [-1]),
+            Entry(rel, "raw", side, side, 1, header_ok=side <= 64000))
+    check(b"64000 x 64000" in run(["raw-identify", "-v", out("hostile/bomb_dng_64000x64000.dng")]).stdout
+          if have("raw-identify") else True, "LibRaw does not read the 64000 DNG bomb")
+
+    base_jpeg = tiny_jpeg(16, 16, seed=904)
+    for side in (65500, big):  # libjpeg refuses more than 65500 (JPEG_MAX_DIMENSION); the header holds 65535
+        rel = f"hostile/bomb_jpeg_{side}x{side}.jpg"
+        put(rel, patch_sof(base_jpeg, side, side), Entry(rel, "jpeg", side, side, 1, header_ok=side <= 65500))
+        check(header_size(out(rel)) == (side, side), rel)
+
+    rel = "hostile/bomb_bmp_rle8_65535x65535.bmp"
+    palette = b"".join(bytes([i, i, i, 0]) for i in range(256))
+    pixels = b"\x00\x01"  # end of bitmap
+    dib = struct.pack("<IiiHHIIiiII", 40, big, big, 1, 8, 1, len(pixels), 2835, 2835, 256, 0)
+    bmp = b"BM" + struct.pack("<IHHI", 14 + 40 + 1024 + 2, 0, 0, 14 + 40 + 1024) + dib + palette + pixels
+    put(rel, bmp, Entry(rel, "bmp", big, big, 1))
+    check(header_size(out(rel)) == (big, big), rel)
+
+    jdat = tiny_jpeg(16, 16, seed=905)
+    rel = "hostile/bomb_jng_65535x65535.jng"
+    jhdr = png_chunk(b"JHDR", struct.pack(">IIBBBBBBBB", big, big, 10, 8, 8, 0, 0, 0, 0, 0))
+    put(rel, b"\x8bJNG\r\n\x1a\n" + jhdr + png_chunk(b"JDAT", jdat) + png_chunk(b"IEND", b""),
+        Entry(rel, "jng", big, big, 1))
+
+    rel = "hostile/bomb_svg_100000x100000.svg"
+    put(rel, svg_doc('  <circle cx="50000" cy="50000" r="40000" fill="#f4a259"/>\n', 100000, 100000),
+        Entry(rel, "svg", 100000, 100000, 1))
+
+    # --- In-limit bombs: 9999 x 9999 from a few KB; decoded, with bounded memory, and accepted.
+    side = 9999
+    ihdr = png_chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))  # 1-bit: 12.5 MB inflated
+    zero_rows = zlib.compressobj(9)
+    idat = zero_rows.compress((b"\0" * (1 + (side + 7) // 8)) * side) + zero_rows.flush()
+    rel = "hostile/inlimit_png_9999x9999_zeros.png"
+    put(rel, PNG_SIGNATURE + ihdr + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b""),
+        Entry(rel, "png", side, side, 1))
+    rel = "hostile/inlimit_gif_9999x9999_lzw.gif"
+    put(rel, gif_file(side, side, gif_frame(side, side, bytes([8]) + gif_sub_blocks(gif_lzw_constant(side * side)))),
+        Entry(rel, "gif", side, side, 1))
+    rel = "hostile/inlimit_tiff_9999x9999_one_strip.tif"  # 1-bit (12.5 MB inflated: 8-bit costs 0.4 s)
+    strip = zlib.compress(b"\0" * ((side + 7) // 8) * side, 9)
+    put(rel, tiff_file([tiff_grey_ifd(side, side, 0, len(strip), extra={258: (3, [1])})], [strip], [-1]),
+        Entry(rel, "tiff", side, side, 1))
+    for rel in ("hostile/inlimit_png_9999x9999_zeros.png", "hostile/inlimit_gif_9999x9999_lzw.gif",
+                "hostile/inlimit_tiff_9999x9999_one_strip.tif"):
+        with Image.open(out(rel)) as im:
+            im.load()
+            check(im.size == (side, side) and im.getextrema() in ((0, 0), 0), f"{rel}: Pillow {im.getextrema()}")
+    rel = "hostile/inlimit_svg_9999x9999.svg"
+    put(rel, svg_doc('  <circle cx="5000" cy="5000" r="4000" fill="#f4a259"/>\n', side, side),
+        Entry(rel, "svg", side, side, 1))
+
+    # --- A gzip SVG bomb: a 256 MiB attribute value inside a 256x256 document, 250 KB on disk. libxml2
+    # stops at 10 MB (XML_MAX_TEXT_LENGTH); a 256 MiB comment instead parses to the end (twice: probe and
+    # decode), 2.4 s, so it is not kept here.
+    rel = "hostile/svgz_bomb_256MiB.svgz"
+    head = svg_doc('  <rect width="1" height="1" class="')[:-7].decode()
+    z = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    gz = bytearray(z.compress(head.encode()))
+    chunk = b"A" * (1 << 20)
+    for _ in range(256):
+        gz += z.compress(chunk)
+    gz += z.compress(b'"/>\n</svg>\n') + z.flush()
+    gz[4:8] = b"\0\0\0\0"  # mtime 0
+    put(rel, bytes(gz), Entry(rel, "svg", header_ok=False, decodes=False))
+    check(len(gzip.decompress(bytes(gz))) > 256 << 20, rel)
+
+    # --- Billion laughs.
+    lol = "".join(f'  <!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">\n' for i in range(1, 10))
+    prolog = '<!DOCTYPE svg [\n  <!ENTITY lol0 "lol">\n' + lol + "]>\n"
+    rel = "hostile/svg_billion_laughs.svg"
+    put(rel, svg_doc("  <text x=\"10\" y=\"20\">&lol9;</text>\n", prolog=prolog),
+        Entry(rel, "svg", header_ok=False, decodes=False))  # libxml2: entity amplification
+
+    # --- External references: nothing may be fetched or read; the rest of the document renders.
+    externals = {
+        "svg_external_http.svg": "http://127.0.0.1:9/hostile.png",
+        "svg_external_https.svg": "https://preflight-hostile.invalid/hostile.png",
+        "svg_external_file_absolute.svg": "file:///etc/passwd",
+        "svg_external_file_relative.svg": "../../../../../../etc/passwd",
+    }
+    for name, url in externals.items():
+        put("hostile/" + name, svg_doc(svg_external(url)), Entry("hostile/" + name, "svg", 256, 256, 1))
+    xxe = ('<!DOCTYPE svg [\n  <!ENTITY passwd SYSTEM "file:///etc/passwd">\n'
+           '  <!ENTITY remote SYSTEM "http://127.0.0.1:9/entity.xml">\n]>\n')
+    rel = "hostile/svg_external_entity_xxe.svg"
+    put(rel, svg_doc('  <text x="10" y="20">&passwd;</text>\n  <text x="10" y="40">&remote;</text>\n',
+                     prolog=xxe), Entry(rel, "svg", header_ok=False, decodes=False))  # entities never loaded
+    inner = svg_doc(svg_external("file:///etc/passwd") + svg_external("http://127.0.0.1:9/inner.png"), 64, 64)
+    data_url = "data:image/svg+xml;base64," + base64.b64encode(inner).decode()
+    rel = "hostile/svg_external_nested_data.svg"
+    put(rel, svg_doc(f'  <image width="256" height="256" href="{data_url}"/>\n'), Entry(rel, "svg", 256, 256, 1))
+
+    # --- A GIF with 100,000 one-pixel frames on a 256x256 screen (the most any decoder limit allows).
+    rel = "hostile/gif_100000_frames.gif"
+    put(rel, gif_file(256, 256, gif_frame(1, 1, GIF_1PX_LZW) * 100000), Entry(rel, "gif", 256, 256, 100000))
+    with Image.open(out(rel)) as im:  # Pillow walks all of them in a few seconds
+        check(im.n_frames == 100000, f"{rel}: Pillow counts {im.n_frames} frames")
+        for i in (0, 5, 99999):
+            im.seek(i)
+            im.load()
+
+    # --- Animated WebP whose frames lie outside the canvas.
+    still = webp_still(photo(256, 256, seed=906, noise=0), "anim_frame")[12:]
+    anim = riff_chunk(b"ANIM", struct.pack("<IH", 0xFFFFFFFF, 0))
+    rel = "hostile/webp_anim_frame0_exceeds_canvas.webp"
+    put(rel, webp_file(webp_vp8x(256, 256, 0x02), anim, webp_anmf(128, 128, 256, 256, still),
+                       webp_anmf(0, 0, 256, 256, still)), Entry(rel, "webp", header_ok=False, decodes=False))
+    rel = "hostile/webp_anim_frame1_exceeds_canvas.webp"
+    put(rel, webp_file(webp_vp8x(256, 256, 0x02), anim, webp_anmf(0, 0, 256, 256, still),
+                       webp_anmf(128, 128, 256, 256, still)), Entry(rel, "webp", header_ok=False, decodes=False))
+    rel = "hostile/webp_anim_frame_larger_than_canvas.webp"
+    put(rel, webp_file(webp_vp8x(200, 200, 0x02), anim, webp_anmf(0, 0, 256, 256, still)),
+        Entry(rel, "webp", header_ok=False, decodes=False))
+    for rel in ("hostile/webp_anim_frame0_exceeds_canvas.webp", "hostile/webp_anim_frame1_exceeds_canvas.webp",
+                "hostile/webp_anim_frame_larger_than_canvas.webp"):
+        check(not decode_results(out(rel), "webp")[0][1], f"{rel}: Pillow (WebPAnimDecoder) accepts it")
+
+    # --- ICO directories lying about their entries (0 in the directory means 256). A PNG entry's size is
+    # its IHDR's; a BMP entry's is the directory's capped by its BITMAPINFOHEADER, except that a 0 becomes
+    # 256 after the cap (ImageMagick's icon.c): the directory's 256 over a 48x48 bitmap is read as 256x256
+    # and runs out of pixel data.
+    png256 = flat_png(256, 256)
+    lies = [
+        ("ico_dir16_png256.ico", [(16, 16, png256)], 256, 256, True),
+        ("ico_dir0_png48.ico", [(0, 0, flat_png(48, 48))], 48, 48, True),
+        ("ico_dir0_png256_truthful.ico", [(0, 0, png256)], 256, 256, True),
+        ("ico_dir16_bmp64.ico", [(16, 16, ico_bmp_entry(photo(64, 64, seed=907)))], 16, 16, True),
+        ("ico_dir256_bmp48.ico", [(0, 0, ico_bmp_entry(photo(48, 48, seed=908)))], 256, 256, False),
+        ("ico_dir48_png65535.ico", [(48, 48, PNG_SIGNATURE + png_chunk(b"IHDR", struct.pack(
+            ">IIBBBBB", big, big, 1, 0, 0, 0, 0)) + png_chunk(b"IDAT", zlib.compress(b"\0" * 64, 9)) +
+            png_chunk(b"IEND", b""))], big, big, True),
+    ]
+    for name, entries, w, h, decodes in lies:
+        put("hostile/" + name, padded(ico_file(entries), 300),  # zeros after the entries: strict's R2 passes
+            Entry("hostile/" + name, "ico", w, h, 1, decodes=decodes))
+    for name, w in (("ico_dir16_png256.ico", 256), ("ico_dir0_png48.ico", 48), ("ico_dir16_bmp64.ico", 16)):
+        check([d[2:] for d in identify(out("hostile/" + name))] == [[w, w]], f"{name}: ImageMagick's size")
+
+    # --- TIFF IFD loops: IFD0 -> IFD1 -> IFD0, and IFD0 -> IFD0. The first page is valid.
+    page0 = zlib.compress(bytes(range(256)) * 256, 9)
+    page1 = zlib.compress(b"\x80" * 64 * 64, 9)
+    ifd0 = tiff_grey_ifd(256, 256, 0, len(page0))
+    ifd1 = tiff_grey_ifd(64, 64, 1, len(page1))
+    rel = "hostile/tiff_ifd_loop_0_1_0.tif"
+    put(rel, tiff_file([ifd0, ifd1], [page0, page1], [1, 0]), Entry(rel, "tiff", 256, 256, 2, decodes=False))
+    rel = "hostile/tiff_ifd_loop_self.tif"
+    put(rel, tiff_file([ifd0], [page0], [0]), Entry(rel, "tiff", 256, 256, 1, decodes=False))
+    for rel in ("hostile/tiff_ifd_loop_0_1_0.tif", "hostile/tiff_ifd_loop_self.tif"):
+        check(header_size(out(rel)) == (256, 256), rel)
+
+    # --- A JPEG with 65,000 empty marker segments (COM and APP0..APP15 in turn) before its SOF.
+    good = tiny_jpeg(W, H, seed=909, quality=30)
+    markers = b"".join(bytes([0xFF, 0xFE if i % 17 == 16 else 0xE0 + i % 17, 0, 2]) for i in range(65000))
+    rel = "hostile/jpeg_65000_markers.jpg"
+    put(rel, good[:2] + markers + good[2:], Entry(rel, "jpeg", W, H, 1))
+    check(header_size(out(rel)) == (W, H), rel)
+
+    # --- GIF/JavaScript polyglot: "GIF89a/*" makes the screen width 0x2A2F = 10799.
+    js = b"*/=1;alert(document.domain);//"
+    body = gif_file(0x2A2F, 256, gif_frame(1, 1, GIF_1PX_LZW))
+    check(b"*/" not in body[6:], "polyglot: comment closed early")
+    rel = "hostile/polyglot_gif_js.gif"
+    put(rel, body + js + b" " * 200, Entry(rel, "gif", 10799, 256, 1))
+    check(body.startswith(b"GIF89a/*") and header_size(out(rel)) == (10799, 256), rel)
+
+    # --- 0 and 1 byte files; every format's bare magic, exactly and padded with zeros to 256 bytes.
+    put("hostile/empty_0_bytes.png", b"", Entry("hostile/empty_0_bytes.png", None))
+    put("hostile/one_byte.jpg", b"\xff", Entry("hostile/one_byte.jpg", "jpeg", header_ok=False, decodes=False))
+    magics = [
+        ("png", "png", PNG_SIGNATURE, None), ("jpeg", "jpg", b"\xff\xd8\xff", None),
+        ("gif87a", "gif", b"GIF87a", None), ("gif89a", "gif", b"GIF89a", None),
+        ("webp", "webp", b"RIFF\x04\0\0\0WEBP", None), ("bmp", "bmp", b"BM", "unknown"),
+        ("ico", "ico", b"\0\0\1\0", None), ("tiff_ii", "tif", b"II*\0", None), ("tiff_mm", "tif", b"MM\0*", None),
+        ("heic", "heic", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic", None),
+        ("avif", "avif", b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf", None),
+        ("svg", "svg", b"<svg", None), ("svgz", "svgz", b"\x1f\x8b\x08", "gzip"),
+        ("jng", "jng", b"\x8bJNG\r\n\x1a\n", None),
+    ]
+    fmt_of = {"jpg": "jpeg", "tif": "tiff", "svgz": "svg"}
+    for name, ext, magic, unsupported in magics:
+        fmt = fmt_of.get(ext, ext)
+        for suffix, data in (("", magic), ("_padded", padded(magic))):
+            rel = f"hostile/magic_{name}{suffix}.{ext}"
+            if name == "webp" and suffix:
+                data = b"RIFF" + struct.pack("<I", 248) + data[8:]  # the RIFF size covers the padding
+            entry = Entry(rel, None if unsupported else fmt, header_ok=False, decodes=False,
+                          unsupported=unsupported if suffix else None)
+            if name == "gif87a" or name == "gif89a":
+                if suffix:  # the zeros are a 0x0 screen without a colour table, then no frame
+                    entry = Entry(rel, "gif", 0, 0, 0, decodes=False)
+            put(rel, data, entry)
+
+    Image.MAX_IMAGE_PIXELS = 89478485
+    total = sum(len(read(e.path)) for e in ENTRIES if e.path.startswith("hostile/"))
+    check(total < 3_300_000, f"hostile/ holds {total} bytes")
+    return notes
+
+
+# ---------------------------------------------------------------------------------------------------
 
 def wipe():
     os.makedirs(CORPUS, exist_ok=True)
@@ -1065,8 +1560,12 @@ def verify_valid_files():
             continue
         if e.width and max(e.width, e.height) > 9999:
             continue  # never decoded (R7); the header was checked
+        if e.path.startswith("hostile/") and (e.width * e.height > 89478485 or e.frames_total > 1000):
+            continue  # the in-limit bombs and the 100,000-frame GIF: checked in make_hostile()
         kind = "svgz" if e.path.endswith(".svgz") else e.format
-        expect_decodes(out(e.path), kind, skip=("magick",))
+        # Pillow warns "Image was not the expected size" on the ICO entries that lie (on purpose).
+        lying = e.path.startswith("hostile/ico_dir") and "truthful" not in e.path
+        expect_decodes(out(e.path), kind, skip=("magick", "pillow") if lying else ("magick",))
         if kind in magick_kinds:
             batch.append(out(e.path))
     if run([CONVERT, "-regard-warnings", *batch, "null:"], check=False).returncode != 0:
@@ -1095,6 +1594,7 @@ def main():
     make_edges()
     notes = make_damaged()
     make_unsupported()
+    notes.update(make_hostile())
     verify_valid_files()
 
     on_disk = sorted(os.path.relpath(os.path.join(d, f), CORPUS) for d, _, fs in os.walk(CORPUS) for f in fs

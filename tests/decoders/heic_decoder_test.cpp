@@ -138,11 +138,17 @@ TEST_F(HeicTest, HugeDeclaredSizeInATinyFileIsReportedWithoutDecoding) {
   EXPECT_EQ(status.failure().detail, "frame_size_mismatch");
 }
 
-TEST_F(HeicTest, DeclaredSizeBeyondTheLimitFailsAsLimitExceeded) {
-  const auto header = heic_decoder().probe(with_declared_size(still(), 40000, 40000), {});
-  ASSERT_FALSE(header.ok());
-  EXPECT_EQ(header.failure().detail, "limit_exceeded");
-  EXPECT_THAT(header.failure().message, HasSubstr("40000x40000"));
+// The probe reports any declared size (R7 rejects it by name); decoding refuses it before libheif allocates.
+TEST_F(HeicTest, DeclaredSizeBeyondTheLimitIsReportedAndNeverDecoded) {
+  const Bytes bomb = with_declared_size(still(), 40000, 40000);
+  const auto header = heic_decoder().probe(bomb, {});
+  ASSERT_TRUE(header.ok()) << header.failure().message;
+  EXPECT_EQ(header.value().width, 40000u);
+  EXPECT_EQ(header.value().height, 40000u);
+  const DecodeStatus status = heic_decoder().decode_frames(bomb, header.value(), kFirstFrame, {});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.failure().detail, "limit_exceeded");
+  EXPECT_THAT(status.failure().message, HasSubstr("40000"));
 }
 
 TEST_F(HeicTest, ImageCountAboveTheLimitIsRefused) {

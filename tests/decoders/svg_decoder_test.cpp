@@ -125,6 +125,15 @@ TEST(SvgDecoder, GzipCompressedSvgDecodes) {
   EXPECT_EQ(failure_detail(file), "none");
 }
 
+// A gzip bomb: a comment of 40 MiB of spaces (about 40 KB compressed) must not be inflated whole or parsed.
+TEST(SvgDecoder, SvgzInflatingPastTheLimitIsTooLargeButJustUnderItDecodes) {
+  const std::string head = R"(<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><!--)";
+  const std::string tail = "--></svg>";
+  EXPECT_EQ(failure_detail(gzip(head + std::string(40u << 20, ' ') + tail)), "too_large");
+  EXPECT_EQ(failure_detail(gzip(head + std::string((32u << 20) - head.size() - tail.size(), ' ') + tail)),
+            "none");
+}
+
 TEST(SvgDecoder, TruncationIsReportedAsTruncated) {
   for (const std::size_t kept : {std::size_t{4}, std::size_t{30}, std::size_t{70}, std::size_t{120},
                                  kCircle.size() - 10, kCircle.size() - 3}) {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -68,9 +69,18 @@ void check_round(const Checker& checker, const std::vector<std::vector<std::uint
   other.join();
 }
 
+// The hostile files that take a tenth of a second or more each (9999x9999 in-limit bombs, the SVGZ bomb)
+// would make this test take ten minutes; the hostile-corpus test runs each of them.
+bool slow_to_check(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  return name.starts_with("inlimit_") || name.starts_with("svgz_bomb");
+}
+
 TEST(ResourceGrowth, DISABLED_HundredThousandChecksLeaveNoDescriptorThreadOrMemoryBehind) {
   std::vector<std::vector<std::uint8_t>> files;
-  for (const auto& path : testing::corpus_images()) files.push_back(testing::read_file_bytes(path));
+  for (const auto& path : testing::corpus_images()) {
+    if (!slow_to_check(path)) files.push_back(testing::read_file_bytes(path));
+  }
   ASSERT_GT(files.size(), 50u);
   const Checker checker(load_profile("tencent-ims"));
   std::atomic<std::size_t> errors{0};
