@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "decoders/scratch_buffer.h"
+#include "decoders/svg_entities.h"
 
 namespace preflight {
 namespace {
@@ -147,11 +148,18 @@ DecodeResult<std::string> inflate_svgz(ByteView bytes) {
 // read. No RSVG_HANDLE_FLAG_UNLIMITED either: libxml2 keeps its limits on entity expansion, nesting depth
 // and text size, and librsvg its element count limit.
 DecodeResult<HandlePtr> load_document(ByteView bytes) {
-  DecodeResult<std::string> inflated{std::string{}};
+  std::string rewritten;  // the inflated SVGZ, the document with its entities expanded, or neither
   if (as_text(bytes).starts_with(kGzipMagic)) {
-    inflated = inflate_svgz(bytes);
+    DecodeResult<std::string> inflated = inflate_svgz(bytes);
     if (!inflated.ok()) return inflated.failure();
-    bytes = as_bytes(inflated.value());
+    rewritten = std::move(inflated.value());
+    bytes = as_bytes(rewritten);
+  }
+  DecodeResult<std::optional<std::string>> expanded = expand_svg_entities(as_text(bytes));
+  if (!expanded.ok()) return expanded.failure();
+  if (expanded.value()) {
+    rewritten = std::move(*expanded.value());
+    bytes = as_bytes(rewritten);
   }
   StreamPtr stream{
       g_memory_input_stream_new_from_data(bytes.data(), static_cast<gssize>(bytes.size()), nullptr)};

@@ -9,7 +9,7 @@ packages=(
   # core libraries
   libvips-dev libheif-dev libavif-dev libwebp-dev libtbb-dev libcurl4-openssl-dev
   libjpeg62-turbo-dev libspng-dev libpng-dev libgif-dev libtiff-dev librsvg2-dev
-  libmagickcore-6.q16-dev libraw-dev zlib1g-dev libssl-dev
+  libmagickcore-6.q16-dev libraw-dev libxml2-dev zlib1g-dev libssl-dev
   libfmt-dev nlohmann-json3-dev libcli11-dev
   # tests and benchmarks (openssl: the TLS test runs `openssl s_server`)
   libgtest-dev libgmock-dev libbenchmark-dev openssl
