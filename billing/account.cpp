@@ -108,12 +108,12 @@ void check_devices(const Account& account, const Plan& plan) {
 
 }  // namespace
 
-Account load_account_file(const std::filesystem::path& path) {
-  const nlohmann::json doc = read_json_file(kKind, path);
-  const JsonFields fields(doc, kKind, path.string(), "");
+Account parse_account(std::string_view text, std::string_view source) {
+  const nlohmann::json doc = parse_json_text(kKind, text, source);
+  const JsonFields fields(doc, kKind, std::string(source), "");
   fields.allow_only({"activated", "trial", "packs", "qps", "devices"});
   Account account;
-  account.source = path.string();
+  account.source = source;
   if (fields.has("activated")) account.activated = fields.date("activated");
   account.trial = fields.boolean("trial", false);
   if (account.trial && !account.activated)
@@ -123,6 +123,10 @@ Account load_account_file(const std::filesystem::path& path) {
   for (const JsonFields& entry : fields.objects("devices", false))
     account.devices.push_back(read_devices(entry));
   return account;
+}
+
+Account load_account_file(const std::filesystem::path& path) {
+  return parse_account(read_text_file(kKind, path), path.string());
 }
 
 void check_account_against_plan(const Account& account, const Plan& plan) {

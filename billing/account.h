@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "billing/civil_date.h"
@@ -42,7 +43,11 @@ struct Account {
   std::vector<DevicePurchase> devices;
 };
 
-// Parses and validates an account file; throws std::invalid_argument naming the file and the field path.
+// Parses and validates an account's JSON text; throws std::invalid_argument naming `source` (the file, or
+// the caller's name for the text) and the field path.
+Account parse_account(std::string_view text, std::string_view source);
+
+// Reads an account file and parses it with parse_account(); throws std::invalid_argument naming the file.
 Account load_account_file(const std::filesystem::path& path);
 
 // Checks that `plan` prices everything `account` bought (pack services and sizes, QPS groups and their

@@ -12,18 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-std::string read_text(std::string_view kind, const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw std::invalid_argument(
-        fmt::format("{} {}: cannot be read (check the name or path)", kind, path.string()));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // 1-based line and column of byte offset `byte` (nlohmann reports the offset just past the error).
-std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std::size_t byte) {
+std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t byte) {
   const std::size_t end = std::min(byte > 0 ? byte - 1 : 0, text.size());
   const auto begin = text.begin();
   const std::size_t line = 1 + static_cast<std::size_t>(std::count(begin, begin + end, '\n'));
@@ -38,15 +28,26 @@ std::string member_path(const std::string& parent, std::string_view field) {
 
 }  // namespace
 
-json read_json_file(std::string_view kind, const std::filesystem::path& path) {
-  const std::string text = read_text(kind, path);
+json parse_json_text(std::string_view kind, std::string_view text, std::string_view source) {
   try {
     return json::parse(text);
   } catch (const json::parse_error& error) {
     const auto [line, column] = line_and_column(text, error.byte);
-    throw std::invalid_argument(fmt::format("{} {}: line {}, column {}: not valid JSON ({})", kind,
-                                            path.string(), line, column, error.what()));
+    throw std::invalid_argument(fmt::format("{} {}: line {}, column {}: not valid JSON ({})", kind, source,
+                                            line, column, error.what()));
+  } catch (const json::out_of_range& error) {  // a number beyond a double ("1e400") is not a parse_error
+    throw std::invalid_argument(fmt::format("{} {}: not valid JSON ({})", kind, source, error.what()));
   }
+}
+
+std::string read_text_file(std::string_view kind, const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw std::invalid_argument(
+        fmt::format("{} {}: cannot be read (check the name or path)", kind, path.string()));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 JsonFields::JsonFields(const json& value, std::string_view kind, std::string file, std::string path)

@@ -13,9 +13,12 @@
 
 namespace preflight::billing {
 
-// Reads and parses a JSON data file (a plan, an account). Throws std::invalid_argument naming the file,
-// and the line and column of a syntax error.
-nlohmann::json read_json_file(std::string_view kind, const std::filesystem::path& path);
+// Parses the JSON text of a data file (a plan, an account). Throws std::invalid_argument naming `source`
+// (the file, or the caller's name for the text) and the line and column of a syntax error.
+nlohmann::json parse_json_text(std::string_view kind, std::string_view text, std::string_view source);
+
+// The whole text of a data file; throws std::invalid_argument naming the file when it cannot be read.
+std::string read_text_file(std::string_view kind, const std::filesystem::path& path);
 
 // One JSON object of a data file, read field by field with a schema in mind. Every error is a
 // std::invalid_argument that names the file and the field's path ("plan x.json: services[\"ims\"].tiers[0]

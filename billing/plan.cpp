@@ -168,13 +168,13 @@ std::string Plan::priced_services_text() const {
   return fmt::format("{}", fmt::join(names, ", "));
 }
 
-Plan load_plan_file(const std::filesystem::path& path) {
-  const nlohmann::json doc = read_json_file(kKind, path);
-  const JsonFields fields(doc, kKind, path.string(), "");
+Plan parse_plan(std::string_view text, std::string_view source) {
+  const nlohmann::json doc = parse_json_text(kKind, text, source);
+  const JsonFields fields(doc, kKind, std::string(source), "");
   fields.allow_only({"name", "description", "currency", "services", "qps", "sdk"});
   Plan plan;
   plan.name = fields.string("name");
-  plan.source = path.string();
+  plan.source = source;
   if (fields.has("description")) fields.string("description");
   try {
     plan.currency = currency_from_code(fields.string("currency"));
@@ -188,6 +188,10 @@ Plan load_plan_file(const std::filesystem::path& path) {
   plan.qps = read_qps(fields, plan.currency);
   plan.sdk = read_sdk(fields, plan.currency);
   return plan;
+}
+
+Plan load_plan_file(const std::filesystem::path& path) {
+  return parse_plan(read_text_file(kKind, path), path.string());
 }
 
 Plan load_plan(const std::string& name_or_path) {

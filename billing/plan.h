@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "billing/money.h"
@@ -83,9 +84,12 @@ struct Plan {
   std::string priced_services_text() const;  // "ims, ims-aigc"
 };
 
-// Parses and validates a plan file. Throws std::invalid_argument naming the file and the field path
-// (unknown or misspelt fields, wrong types, missing fields, inconsistent tiers), or the line of a JSON
-// syntax error.
+// Parses and validates a plan's JSON text. Throws std::invalid_argument naming `source` (the file, or the
+// caller's name for the text) and the field path (unknown or misspelt fields, wrong types, missing fields,
+// inconsistent tiers), or the line of a JSON syntax error.
+Plan parse_plan(std::string_view text, std::string_view source);
+
+// Reads a plan file and parses it with parse_plan(); throws std::invalid_argument naming the file.
 Plan load_plan_file(const std::filesystem::path& path);
 
 // `name_or_path` is a shipped plan name ("tencent-face"), looked up in $PREFLIGHT_PLAN_DIR or else the

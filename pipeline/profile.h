@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "decoders/format.h"
 
@@ -14,7 +15,7 @@ namespace preflight {
 // `aspect_ratio_limit` is exclusive (long side / short side must stay below it).
 struct Profile {
   std::string name;
-  std::string source;  // the file it was loaded from, for error messages
+  std::string source;  // the file it was loaded from (or the caller's name for the text), for error messages
   std::uint64_t min_bytes = 0;
   std::uint64_t max_url_bytes = 0;
   std::uint64_t max_inline_base64_bytes = 0;
@@ -36,7 +37,11 @@ class ProfileError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Parses and validates a profile file; throws ProfileError naming the file and the offending field.
+// Parses and validates a profile's JSON text; throws ProfileError naming `source` (the file, or the
+// caller's name for the text) and the offending field.
+Profile parse_profile(std::string_view text, std::string_view source);
+
+// Reads a profile file and parses it with parse_profile(); throws ProfileError naming the file.
 Profile load_profile_file(const std::filesystem::path& path);
 
 // `name_or_path` is a shipped profile name ("tencent-ims") or a path to a JSON file. Shipped profiles are

@@ -169,7 +169,7 @@ json parse_object(std::string_view line) {
   json record;
   try {
     record = json::parse(line);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {  // parse_error, or out_of_range for a number beyond a double
     throw std::invalid_argument(fmt::format("verdict record is not JSON: {}", error.what()));
   }
   if (!record.is_object()) throw std::invalid_argument("verdict record is not a JSON object");

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang-format
+  # the hardened build (scripts/test_hardened.sh): clang with ASan, UBSan and libFuzzer
+  clang-14 libclang-rt-14-dev
   # core libraries
   libvips-dev libheif-dev libavif-dev libwebp-dev libtbb-dev libcurl4-openssl-dev
   libjpeg62-turbo-dev libspng-dev libpng-dev libgif-dev libtiff-dev librsvg2-dev

@@ -59,6 +59,7 @@ TEST_F(BillAccount, FieldErrorsNameTheFileAndPath) {
   EXPECT_NE(error(R"({"devices": [{"sdk": "vision", "count": 60}]})").find("devices[0].sdk: must be one of"),
             std::string::npos);
   EXPECT_NE(error("{\"activated\": \"2026-11-01\",\n\"trial\": yes}").find("line 2"), std::string::npos);
+  EXPECT_NE(error(R"({"qps": [{"qps": 1e400}]})").find("not valid JSON"), std::string::npos);  // fuzz_plan
 }
 
 TEST_F(BillAccount, PurchasesMustBePricedByThePlan) {

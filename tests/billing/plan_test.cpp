@@ -177,6 +177,13 @@ TEST_F(BillPlanFile, SyntaxErrorsGiveTheLine) {
   EXPECT_NE(error.find("not valid JSON"), std::string::npos) << error;
 }
 
+// nlohmann reports a number beyond a double as out_of_range, not parse_error (found by fuzz_plan).
+TEST_F(BillPlanFile, NumberBeyondADoubleIsASyntaxError) {
+  const std::string error = load_error(R"({"name": "t", "currency": "CNY", "services": {}, "qps": 1e400})");
+  EXPECT_NE(error.find("not valid JSON"), std::string::npos) << error;
+  EXPECT_NE(error.find("1e400"), std::string::npos) << error;
+}
+
 TEST_F(BillPlanFile, UnreadableFileSaysSo) {
   try {
     load_plan_file(dir_.path() / "absent.json");

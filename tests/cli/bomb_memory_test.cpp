@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tests/support/run_command.h"
+#include "tests/support/sanitized_build.h"
 #include "tests/support/temp_dir.h"
 
 namespace preflight {
@@ -74,7 +75,7 @@ TEST(DecompressionBomb, DeclaredHundredThousandSquareIsRejectedByHeaderAlone) {
   EXPECT_EQ(record["code"], "InvalidParameterValue.InvalidImageContent");
   EXPECT_EQ(record["width"], 100000);
   EXPECT_EQ(record["timing_us"]["decode"], 0);
-  EXPECT_LT(result.peak_rss_kb, kPeakRssLimitKb);
+  if (preflight::testing::kMemoryFiguresMeaningful) EXPECT_LT(result.peak_rss_kb, kPeakRssLimitKb);
 }
 
 TEST(DecompressionBomb, FourHundredMegapixelBytesInAFewHundredKilobytesDecodeInSmallMemory) {
@@ -87,7 +88,8 @@ TEST(DecompressionBomb, FourHundredMegapixelBytesInAFewHundredKilobytesDecodeInS
   const json record = only_record(result.out);
   EXPECT_EQ(record["verdict"], "accepted") << record;
   EXPECT_EQ(record["width"], kSide);
-  EXPECT_LT(result.peak_rss_kb, kPeakRssLimitKb) << "decoding must go row by row";
+  if (preflight::testing::kMemoryFiguresMeaningful)
+    EXPECT_LT(result.peak_rss_kb, kPeakRssLimitKb) << "decoding must go row by row";
 }
 
 }  // namespace

@@ -92,6 +92,12 @@ TEST_F(ProfileFile, BadJsonGivesTheLine) {
   EXPECT_NE(error.find("line 3"), std::string::npos) << error;
 }
 
+// nlohmann reports a number beyond a double as out_of_range, not parse_error (found by fuzz_plan).
+TEST_F(ProfileFile, NumberBeyondADoubleIsBadJson) {
+  const std::string error = load_error(R"({"name": "x", "min_bytes": 1e400})");
+  EXPECT_NE(error.find("not valid JSON"), std::string::npos) << error;
+}
+
 TEST_F(ProfileFile, EachBadFieldIsNamed) {
   EXPECT_NE(load_error(valid_with("min_bytes", "-1")).find("\"min_bytes\""), std::string::npos);
   EXPECT_NE(load_error(valid_with("max_width", "\"big\"")).find("\"max_width\""), std::string::npos);

@@ -14,17 +14,14 @@
 
 #include "pipeline/checker.h"
 #include "tests/support/corpus_files.h"
+#include "tests/support/sanitized_build.h"
 
 namespace preflight {
 namespace {
 
-#ifdef PREFLIGHT_SANITIZED
-// LeakSanitizer reports a single leaked allocation at exit, so fewer rounds prove as much; ASan's
-// quarantine and shadow memory make RSS meaningless, so the memory figure is not compared there.
-constexpr std::size_t kInputs = 10'000;
-#else
-constexpr std::size_t kInputs = 100'000;
-#endif
+// Under the sanitizers LeakSanitizer reports a single leaked allocation at exit, so fewer rounds prove as
+// much; their quarantine and shadow memory make RSS meaningless, so the memory figure is not compared.
+constexpr std::size_t kInputs = testing::kMemoryFiguresMeaningful ? 100'000 : 10'000;
 constexpr std::size_t kWarmUpInputs = 2'000;   // codec caches, scratch buffers and pools reach full size
 constexpr long kRssGrowthLimitKb = 24 * 1024;  // allocator noise; a leak of 250 bytes per input is 25 MB
 
@@ -93,11 +90,11 @@ TEST(ResourceGrowth, DISABLED_HundredThousandChecksLeaveNoDescriptorThreadOrMemo
   EXPECT_EQ(errors.load(), 0u) << "no corpus file is an internal error or a timeout";
   EXPECT_EQ(done.open_fds, warm.open_fds);
   EXPECT_EQ(done.threads, warm.threads);
-#ifndef PREFLIGHT_SANITIZED
-  EXPECT_LT(done.rss_kb - warm.rss_kb, kRssGrowthLimitKb)
-      << "RSS went from " << warm.rss_kb << " kB after " << kWarmUpInputs << " inputs to " << done.rss_kb
-      << " kB after " << kInputs;
-#endif
+  if (testing::kMemoryFiguresMeaningful) {
+    EXPECT_LT(done.rss_kb - warm.rss_kb, kRssGrowthLimitKb)
+        << "RSS went from " << warm.rss_kb << " kB after " << kWarmUpInputs << " inputs to " << done.rss_kb
+        << " kB after " << kInputs;
+  }
   RecordProperty("rss_kb_after_warm_up", static_cast<int>(warm.rss_kb));
   RecordProperty("rss_kb_at_end", static_cast<int>(done.rss_kb));
 }

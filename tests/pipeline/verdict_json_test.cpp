@@ -166,8 +166,9 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(VerdictJson, LineThatIsNotARecordObjectIsRefused) {
   const std::string line = verdict_to_json_line(full_verdict());
-  for (const std::string& bad : {std::string(), std::string("{"), line.substr(0, line.size() - 5),
-                                 std::string("[1,2]"), std::string("null")}) {
+  for (const std::string& bad :
+       {std::string(), std::string("{"), line.substr(0, line.size() - 5), std::string("[1,2]"),
+        std::string("null"), std::string(R"({"seq": 1e400})")}) {
     EXPECT_THROW(verdict_from_json(bad), std::invalid_argument) << bad;
   }
 }
