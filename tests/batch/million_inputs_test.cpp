@@ -43,7 +43,9 @@ TEST(BatchMillionInputs, DISABLED_OneMillionUrlsRunInUnder300MegabytesPeakRss) {
               static_cast<unsigned long long>(kInputs), seconds, kInputs / seconds,
               result.peak_rss_kb / 1024.0);
   EXPECT_EQ(result.exit_status, 0) << result.err;
-  if (kMemoryFiguresMeaningful) EXPECT_LT(result.peak_rss_kb, kPeakRssLimitKb);
+  if (kMemoryFiguresMeaningful) {
+    EXPECT_LT(result.peak_rss_kb, kPeakRssLimitKb);
+  }
   EXPECT_EQ(LineCounter(out / "verdicts.jsonl").count(), kInputs);
   EXPECT_EQ(LineCounter(out / "events.jsonl").count(), kInputs);
   EXPECT_EQ(server.hits("/photo"), static_cast<int>(kInputs));

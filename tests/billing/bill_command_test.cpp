@@ -223,8 +223,9 @@ TEST_F(BillCommand, StreamsInBoundedMemoryAndDedupesAcrossSpills) {
     rss_kb[run] = result.peak_rss_kb;
   }
   constexpr long kAllowedGrowthKb = 8 * 1024;
-  if (preflight::testing::kMemoryFiguresMeaningful)
+  if (preflight::testing::kMemoryFiguresMeaningful) {
     EXPECT_LT(rss_kb[1] - rss_kb[0], kAllowedGrowthKb) << rss_kb[0] << " KB vs " << rss_kb[1] << " KB";
+  }
   RecordProperty("peak_rss_kb_20k", std::to_string(rss_kb[0]));
   RecordProperty("peak_rss_kb_200k", std::to_string(rss_kb[1]));
 }

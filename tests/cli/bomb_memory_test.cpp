@@ -75,7 +75,9 @@ TEST(DecompressionBomb, DeclaredHundredThousandSquareIsRejectedByHeaderAlone) {
   EXPECT_EQ(record["code"], "InvalidParameterValue.InvalidImageContent");
   EXPECT_EQ(record["width"], 100000);
   EXPECT_EQ(record["timing_us"]["decode"], 0);
-  if (preflight::testing::kMemoryFiguresMeaningful) EXPECT_LT(result.peak_rss_kb, kPeakRssLimitKb);
+  if (preflight::testing::kMemoryFiguresMeaningful) {
+    EXPECT_LT(result.peak_rss_kb, kPeakRssLimitKb);
+  }
 }
 
 TEST(DecompressionBomb, FourHundredMegapixelBytesInAFewHundredKilobytesDecodeInSmallMemory) {
@@ -88,8 +90,9 @@ TEST(DecompressionBomb, FourHundredMegapixelBytesInAFewHundredKilobytesDecodeInS
   const json record = only_record(result.out);
   EXPECT_EQ(record["verdict"], "accepted") << record;
   EXPECT_EQ(record["width"], kSide);
-  if (preflight::testing::kMemoryFiguresMeaningful)
+  if (preflight::testing::kMemoryFiguresMeaningful) {
     EXPECT_LT(result.peak_rss_kb, kPeakRssLimitKb) << "decoding must go row by row";
+  }
 }
 
 }  // namespace

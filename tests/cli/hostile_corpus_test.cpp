@@ -43,7 +43,9 @@ TEST(HostileCorpus, EveryFileGetsOneRecordWithinTheTimeAndMemoryBounds) {
     const auto record = nlohmann::json::parse(result.out);
     EXPECT_NE(record["verdict"], "error") << record.dump();
     EXPECT_TRUE(result.exit_status == 0 || result.exit_status == 1) << result.err;
-    if (testing::kMemoryFiguresMeaningful) EXPECT_LT(result.peak_rss_kb, kPeakRssPerInputKb);
+    if (testing::kMemoryFiguresMeaningful) {
+      EXPECT_LT(result.peak_rss_kb, kPeakRssPerInputKb);
+    }
   }
 }
 

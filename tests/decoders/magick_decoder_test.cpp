@@ -105,7 +105,9 @@ TEST(BmpDecoder, HugeCanvasInTinyFileReportsDimensionsWithoutPixels) {
   getrusage(RUSAGE_SELF, &after);
   expect_header(header, {.format = Format::Bmp, .width = 100000, .height = 100000, .defect = "truncated"});
   constexpr long kNoPixelBufferKiB = 64 * 1024;  // one row of 100000 Q16 pixels would already be 800 KiB
-  if (testing::kMemoryFiguresMeaningful) EXPECT_LT(after.ru_maxrss - before.ru_maxrss, kNoPixelBufferKiB);
+  if (testing::kMemoryFiguresMeaningful) {
+    EXPECT_LT(after.ru_maxrss - before.ru_maxrss, kNoPixelBufferKiB);
+  }
 
   const std::uint32_t frame[] = {0};
   const DecodeStatus decoded = bmp_decoder().decode_frames(as_bytes(file), header.value(), frame, {});
