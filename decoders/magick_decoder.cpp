@@ -589,6 +589,8 @@ class MagickDecoder final : public Decoder {
         ping.images ? std::optional(header_from(ping.images.get())) : format_.file_header(bytes);
     if (!header) return failure_of(exception, bytes);
     if (header->width == 0 || header->height == 0) {
+      // ImageMagick's own complaint (a BMP declaring width 0) says more than our "no image"
+      if (!ping.clean()) return failure_of(exception, bytes);
       return decode_failure("no_image", "the file holds no image with a size (an empty ICO directory?)");
     }
     if (!ping.clean()) header->defect = failure_of(exception, bytes).detail;
