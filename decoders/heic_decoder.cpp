@@ -49,7 +49,19 @@ void initialise_libheif() {
   static_cast<void>(result);
 }
 
+// Debian's libheif 1.15.1-1+deb12u3 checks the coded stream before decoding it and reports damage as
+// Invalid_input with no suberror: only its message says whether a unit ran past its data.
+std::optional<std::string> coded_stream_detail(const heif_error& error) {
+  const std::string_view message = error.message ? error.message : "";
+  if (error.code != heif_error_Invalid_input || message.find("stream was rejected") == std::string_view::npos)
+    return std::nullopt;
+  const bool cut_short = message.find("truncated") != std::string_view::npos ||
+                         message.find("size is invalid") != std::string_view::npos;
+  return cut_short ? "truncated" : "corrupt_data";
+}
+
 std::string detail_for(const heif_error& error) {
+  if (auto detail = coded_stream_detail(error)) return *detail;
   switch (error.subcode) {
     case heif_suberror_End_of_data:
       return "truncated";

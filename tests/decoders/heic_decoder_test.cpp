@@ -19,6 +19,7 @@ namespace {
 using samples::Bytes;
 using namespace samples::bmff;
 using samples::HeifCodec;
+using ::testing::AnyOf;
 using ::testing::HasSubstr;
 
 constexpr samples::Size kStillSize{96, 64};
@@ -106,7 +107,9 @@ TEST_F(HeicTest, DamagedNalUnitsFail) {
     const DecodeStatus status = probe_and_decode(damaged);
     ASSERT_FALSE(status.ok()) << "flip at payload byte " << offset;
     EXPECT_EQ(status.failure().detail, detail);
-    EXPECT_THAT(status.failure().message, HasSubstr("Decoder plugin generated an error"));
+    // libheif's own stream check (Debian's 1.15.1-1+deb12u3) rejects a bad length before the plugin runs.
+    EXPECT_THAT(status.failure().message,
+                AnyOf(HasSubstr("Decoder plugin generated an error"), HasSubstr("stream was rejected")));
   }
 }
 
