@@ -23,8 +23,8 @@ json without_timing(const Verdict& verdict) {
 }
 
 TEST(CheckerConcurrency, EightThreadsGiveTheSameVerdictsAsOne) {
-  // No wall-time limit: eight threads on two (sanitized) cores can push a slow hostile file past it, and
-  // the limit is about load, not shared state, which is what this test looks for.
+  // No wall-time limit: this test looks for shared state, and a limit makes verdicts depend on load (eight
+  // threads on two sanitized cores take 4 s over the SVGZ bomb; the deadline has tests of its own).
   CheckOptions unlimited_time;
   unlimited_time.decode_timeout = std::chrono::milliseconds{0};
   const Checker checker(load_profile("tencent-ims"), unlimited_time);
